@@ -1,0 +1,38 @@
+/** Axis-aligned box in pixels of the image that was read. */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface PlateCandidate {
+  /** Normalised plate text: A-Z and 0-9 only. */
+  text: string;
+  /** 0..1 */
+  confidence: number;
+}
+
+/** One plate found in an image. */
+export interface PlateRead {
+  /** Normalised best text (A-Z0-9). */
+  text: string;
+  /** 0..1 confidence of `text`. */
+  confidence: number;
+  box: Box;
+  /** Other readings of this plate region and other text lines that could be the plate, best first. */
+  candidates: PlateCandidate[];
+}
+
+/** An RGB image in memory (same layout as a Frame). */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Buffer;
+}
+
+export interface PlateReader {
+  /** Reads every plate in the image, best first. */
+  read(image: RgbImage): Promise<PlateRead[]>;
+  close(): Promise<void>;
+}
