@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfigText } from '../../../src/config/load.ts';
 import { configJsonSchema } from '../../../src/config/schema.ts';
+import { renderConfigReference } from '../../../src/config/reference.ts';
 import { packageRoot } from '../../../src/platform/paths.ts';
 
 function problems(text: string): string[] {
@@ -58,5 +59,16 @@ describe('config', () => {
   it('keeps firmware-config/config.schema.json in step with the zod schema (npm run gen:schema)', () => {
     const committed: unknown = JSON.parse(readFileSync(resolve(packageRoot, 'firmware-config/config.schema.json'), 'utf8'));
     expect(committed).toEqual(configJsonSchema());
+  });
+
+  it('keeps docs/config-reference.md in step with the zod schema (npm run gen:schema)', () => {
+    const committed = readFileSync(resolve(packageRoot, 'docs/config-reference.md'), 'utf8');
+    expect(committed).toBe(renderConfigReference(configJsonSchema()));
+    expect(committed).toContain('| `reader.minConfidence` | number |  | `0.5` | >= 0, <= 1 |');
+  });
+
+  it('validates the shipped firmware configs', () => {
+    const cfg = loadConfig(resolve(packageRoot, 'firmware-config/demo.yaml'));
+    expect(cfg.cameras[0]?.path).toBe(resolve(packageRoot, 'fixtures/video/plates-demo.mp4'));
   });
 });
