@@ -14,6 +14,9 @@ export type AlprErrorCode =
   | 'HOTLIST_INVALID'
   | 'DATASET_INVALID'
   | 'STORE_FAILED'
+  | 'STORE_SCHEMA_TOO_NEW'
+  | 'MQTT_NOT_CONNECTED'
+  | 'MQTT_PUBLISH_FAILED'
   | 'USAGE';
 
 export class AlprError extends Error {

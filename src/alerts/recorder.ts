@@ -1,0 +1,122 @@
+/**
+ * Records one plate read: the detection row, and for every hot-list match a hit row and its
+ * outbox message, all in ONE transaction (all three or none). The daemon calls
+ * `recordDetection` once per kept read, after the crop is written (a crash in between leaves an
+ * orphan image, never a row pointing at a missing one).
+ */
+import type { HotlistMatch } from '../hotlist/types.ts';
+import type { PlateRead } from '../ocr/types.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Database } from '../store/db.ts';
+import { DetectionsRepo } from '../store/detections-repo.ts';
+import { HitsRepo, type Hit } from '../store/hits-repo.ts';
+import type { IdGenerator } from '../store/ids.ts';
+import { buildHitMessage } from './hit-message.ts';
+import { OutboxRepo } from './outbox-repo.ts';
+
+export interface DetectionRecorderOptions {
+  clock: Clock;
+  newId: IdGenerator;
+  /** Where hit messages go: hitsTopic(prefix, agency, device) from src/mqtt/topics.ts. */
+  hitsTopic: string;
+  agency: string;
+  deviceId: string;
+  /** Called after a commit that queued at least one hit (wire it to OutboxPublisher.notify). */
+  onHitsQueued?: () => void;
+}
+
+export interface DetectionInput {
+  /** The id the crop was stored under (from `newDetectionId()`); generated when absent. */
+  detectionId?: string;
+  cameraId: string;
+  /** Capture time of the frame, ms since the epoch. */
+  capturedAt: number;
+  read: PlateRead;
+  /** The stored crop (writeCrop's result), or null when none was kept. */
+  crop: { path: string; jpeg: Buffer } | null;
+  /** Hot-list matches for `read.text` (e.g. matchExact(hotlist, read.text)). */
+  matches: readonly HotlistMatch[];
+}
+
+export interface RecordedDetection {
+  detectionId: string;
+  hits: Hit[];
+}
+
+export class DetectionRecorder {
+  private readonly db: Database;
+  private readonly options: DetectionRecorderOptions;
+  private readonly detections: DetectionsRepo;
+  private readonly hitsRepo: HitsRepo;
+  private readonly outbox: OutboxRepo;
+  private readonly topic: string;
+
+  constructor(db: Database, options: DetectionRecorderOptions) {
+    this.db = db;
+    this.options = options;
+    this.detections = new DetectionsRepo(db);
+    this.hitsRepo = new HitsRepo(db);
+    this.outbox = new OutboxRepo(db);
+    this.topic = options.hitsTopic;
+  }
+
+  /** A fresh time-ordered id to name the crop before the detection is recorded. */
+  newDetectionId(): string {
+    return this.options.newId();
+  }
+
+  recordDetection(input: DetectionInput): RecordedDetection {
+    const { clock, newId } = this.options;
+    const detectionId = input.detectionId ?? newId();
+    const now = clock.now();
+    const { read } = input;
+    const hits: Hit[] = input.matches.map((m) => ({
+      id: newId(),
+      detectionId,
+      hotlistEntryId: m.entry.id,
+      plate: read.text,
+      list: m.entry.list,
+      reason: m.entry.reason,
+      caseNumber: m.entry.caseNumber,
+      matchRule: m.rule,
+      createdAt: now,
+    }));
+    const payloads = input.matches.map((match, i) =>
+      JSON.stringify(
+        buildHitMessage({
+          hitId: (hits[i] as Hit).id,
+          capturedAt: input.capturedAt,
+          device: this.options.deviceId,
+          agency: this.options.agency,
+          camera: input.cameraId,
+          plate: read.text,
+          confidence: read.confidence,
+          candidates: read.candidates,
+          match,
+          cropJpeg: input.crop?.jpeg ?? null,
+        }),
+      ),
+    );
+
+    this.db.transaction(() => {
+      this.detections.insert({
+        id: detectionId,
+        capturedAt: input.capturedAt,
+        cameraId: input.cameraId,
+        plate: read.text,
+        confidence: read.confidence,
+        candidates: read.candidates,
+        box: read.box,
+        cropPath: input.crop?.path ?? null,
+        createdAt: now,
+      });
+      hits.forEach((hit, i) => {
+        this.hitsRepo.insert(hit);
+        this.outbox.enqueue({ messageId: hit.id, topic: this.topic, payload: payloads[i] as string, qos: 1, createdAt: now });
+      });
+    })();
+
+    if (hits.length > 0) this.options.onHitsQueued?.();
+    return { detectionId, hits };
+  }
+}

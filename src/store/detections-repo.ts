@@ -1,0 +1,93 @@
+/** The `detections` table: one row per plate read that was kept. */
+import type { Statement } from 'better-sqlite3';
+import type { Box, PlateCandidate } from '../ocr/types.ts';
+import type { Database } from './db.ts';
+
+export interface Detection {
+  id: string;
+  capturedAt: number;
+  cameraId: string;
+  plate: string;
+  confidence: number;
+  candidates: PlateCandidate[];
+  box: Box;
+  /** Relative to the data dir, "/" separated; null when no crop was stored. */
+  cropPath: string | null;
+  createdAt: number;
+}
+
+interface DetectionRow {
+  id: string;
+  captured_at: number;
+  camera_id: string;
+  plate: string;
+  confidence: number;
+  candidates: string;
+  box_x: number;
+  box_y: number;
+  box_w: number;
+  box_h: number;
+  crop_path: string | null;
+  created_at: number;
+}
+
+function fromRow(r: DetectionRow): Detection {
+  return {
+    id: r.id,
+    capturedAt: r.captured_at,
+    cameraId: r.camera_id,
+    plate: r.plate,
+    confidence: r.confidence,
+    candidates: JSON.parse(r.candidates) as PlateCandidate[],
+    box: { x: r.box_x, y: r.box_y, w: r.box_w, h: r.box_h },
+    cropPath: r.crop_path,
+    createdAt: r.created_at,
+  };
+}
+
+export class DetectionsRepo {
+  private readonly insertStmt: Statement;
+  private readonly getStmt: Statement<[string], DetectionRow>;
+  private readonly byPlateStmt: Statement<[string, number], DetectionRow>;
+  private readonly countStmt: Statement<[], { n: number }>;
+
+  constructor(db: Database) {
+    this.insertStmt = db.prepare(`INSERT INTO detections
+      (id, captured_at, camera_id, plate, confidence, candidates, box_x, box_y, box_w, box_h, crop_path, created_at)
+      VALUES (@id, @captured_at, @camera_id, @plate, @confidence, @candidates, @box_x, @box_y, @box_w, @box_h, @crop_path, @created_at)`);
+    this.getStmt = db.prepare('SELECT * FROM detections WHERE id = ?');
+    this.byPlateStmt = db.prepare('SELECT * FROM detections WHERE plate = ? ORDER BY captured_at DESC LIMIT ?');
+    this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM detections');
+  }
+
+  insert(d: Detection): void {
+    this.insertStmt.run({
+      id: d.id,
+      captured_at: Math.floor(d.capturedAt),
+      camera_id: d.cameraId,
+      plate: d.plate,
+      confidence: d.confidence,
+      candidates: JSON.stringify(d.candidates),
+      box_x: d.box.x,
+      box_y: d.box.y,
+      box_w: d.box.w,
+      box_h: d.box.h,
+      crop_path: d.cropPath,
+      created_at: Math.floor(d.createdAt),
+    } satisfies DetectionRow);
+  }
+
+  get(id: string): Detection | undefined {
+    const row = this.getStmt.get(id);
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Most recent first. */
+  findByPlate(plate: string, limit = 100): Detection[] {
+    return this.byPlateStmt.all(plate, limit).map(fromRow);
+  }
+
+  count(): number {
+    return this.countStmt.get()?.n ?? 0;
+  }
+}

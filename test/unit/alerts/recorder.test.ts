@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HIT_NOTICE, type HitMessage } from '../../../src/alerts/hit-message.ts';
+import { OutboxRepo } from '../../../src/alerts/outbox-repo.ts';
+import { DetectionRecorder } from '../../../src/alerts/recorder.ts';
+import { ManualClock } from '../../../src/platform/clock.ts';
+import { openDatabase, type Database } from '../../../src/store/db.ts';
+import { DetectionsRepo } from '../../../src/store/detections-repo.ts';
+import { HitsRepo } from '../../../src/store/hits-repo.ts';
+import { createIdGenerator } from '../../../src/store/ids.ts';
+import { entry, exact, plateRead } from './fixtures.ts';
+
+let dir: string;
+let db: Database;
+let clock: ManualClock;
+let queued: number;
+let recorder: DetectionRecorder;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'alpr-test-'));
+  db = openDatabase(join(dir, 'alpr.db'));
+  clock = new ManualClock(Date.UTC(2025, 0, 2, 3, 4, 5));
+  queued = 0;
+  recorder = new DetectionRecorder(db, {
+    clock,
+    newId: createIdGenerator(clock),
+    hitsTopic: 'alpr/agency1/dev1/hits',
+    agency: 'agency1',
+    deviceId: 'dev1',
+    onHitsQueued: () => queued++,
+  });
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function counts(): { detections: number; hits: number; outbox: number } {
+  return { detections: new DetectionsRepo(db).count(), hits: new HitsRepo(db).count(), outbox: new OutboxRepo(db).depth() };
+}
+
+describe('DetectionRecorder.recordDetection', () => {
+  it('stores a read without matches as a detection only', () => {
+    const r = recorder.recordDetection({ cameraId: 'cam1', capturedAt: clock.now() - 50, read: plateRead('NOHIT1'), crop: null, matches: [] });
+    expect(r.hits).toEqual([]);
+    expect(counts()).toEqual({ detections: 1, hits: 0, outbox: 0 });
+    expect(new DetectionsRepo(db).get(r.detectionId)).toMatchObject({
+      plate: 'NOHIT1',
+      cameraId: 'cam1',
+      capturedAt: clock.now() - 50,
+      cropPath: null,
+      box: { x: 10, y: 20, w: 120, h: 30 },
+      candidates: plateRead('NOHIT1').candidates,
+    });
+    expect(queued).toBe(0);
+  });
+
+  it('stores a hit and its outbox message for every match, with the crop in the payload', () => {
+    const detectionId = recorder.newDetectionId();
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xd9]);
+    const capturedAt = clock.now() - 200;
+    const r = recorder.recordDetection({
+      detectionId,
+      cameraId: 'cam1',
+      capturedAt,
+      read: plateRead(),
+      crop: { path: 'crops/2025/01/02/x.jpg', jpeg },
+      matches: [exact(entry()), exact(entry({ id: 'entry-2', list: 'amber', reason: null, caseNumber: null }))],
+    });
+    expect(r.detectionId).toBe(detectionId);
+    expect(r.hits.map((h) => h.list)).toEqual(['stolen', 'amber']);
+    expect(counts()).toEqual({ detections: 1, hits: 2, outbox: 2 });
+    expect(queued).toBe(1);
+    expect(new HitsRepo(db).byDetection(detectionId)).toEqual(r.hits);
+
+    const [first] = new OutboxRepo(db).pending();
+    expect(first).toMatchObject({ messageId: r.hits[0]?.id, topic: 'alpr/agency1/dev1/hits', qos: 1, attempts: 0 });
+    const message = JSON.parse(String(first?.payload)) as HitMessage;
+    expect(message).toEqual({
+      id: r.hits[0]?.id,
+      time: new Date(capturedAt).toISOString(),
+      device: 'dev1',
+      agency: 'agency1',
+      camera: 'cam1',
+      plate: 'ABC123',
+      confidence: 0.93,
+      candidates: plateRead().candidates,
+      match: { entryId: 'entry-1', list: 'stolen', reason: 'Stolen vehicle', caseNumber: 'C-42', rule: 'exact' },
+      crop: { mime: 'image/jpeg', base64: jpeg.toString('base64') },
+      notice: HIT_NOTICE,
+    });
+  });
+
+  it('is atomic: a failing insert rolls back the detection, its hits and their outbox rows', () => {
+    db.exec(`CREATE TRIGGER refuse_second BEFORE INSERT ON outbox
+      WHEN (SELECT COUNT(*) FROM outbox) >= 1 BEGIN SELECT RAISE(ABORT, 'disk said no'); END`);
+    expect(() =>
+      recorder.recordDetection({
+        cameraId: 'cam1',
+        capturedAt: clock.now(),
+        read: plateRead(),
+        crop: null,
+        matches: [exact(entry()), exact(entry({ id: 'entry-2' }))],
+      }),
+    ).toThrow(/disk said no/);
+    expect(counts()).toEqual({ detections: 0, hits: 0, outbox: 0 });
+    expect(queued).toBe(0);
+  });
+});
