@@ -1,0 +1,244 @@
+/**
+ * The composition root: builds every service in flow order (store → hot list → reader →
+ * delivery → cameras), starts them, and stops them in reverse. The only module that imports
+ * across pipeline stages.
+ */
+import { mkdirSync, statfsSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { buildHttpServer } from '../api/http-server.ts';
+import { OutboxPublisher } from '../alerts/outbox-publisher.ts';
+import { OutboxRepo } from '../alerts/outbox-repo.ts';
+import { DetectionRecorder } from '../alerts/recorder.ts';
+import { createFrameSource } from '../capture/create-source.ts';
+import type { SourceDeps } from '../capture/replay.ts';
+import type { Config } from '../config/schema.ts';
+import { importHotlistFile, type ImportResult } from '../hotlist/import.ts';
+import { HotlistRepo } from '../hotlist/repo.ts';
+import { transportOptionsFromConfig } from '../mqtt/config.ts';
+import { hitsTopic } from '../mqtt/topics.ts';
+import { MqttTransport } from '../mqtt/transport.ts';
+import { createPlateReader } from '../ocr/reader.ts';
+import type { PlateReader } from '../ocr/types.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { databaseFile, openDatabase, type Database } from '../store/db.ts';
+import { createIdGenerator } from '../store/ids.ts';
+import { PlateTracker } from '../track/tracker.ts';
+import { CameraPipeline, type CameraStats } from './camera-pipeline.ts';
+import { assessHealth, type HealthReport } from './health.ts';
+import { AppMetrics } from './metrics.ts';
+import { PassRecorder, type ReadEvent } from './pass-recorder.ts';
+
+export interface AppDeps {
+  clock: Clock;
+  logger: Logger;
+  /** A ready reader (tests share one); otherwise one is built from config.reader. */
+  reader?: PlateReader;
+  sourceDeps?: Partial<SourceDeps>;
+  onRead?: (event: ReadEvent) => void;
+  onHotlistImported?: (result: ImportResult) => void;
+}
+
+export interface CameraOutcome {
+  cameraId: string;
+  stats: CameraStats;
+  /** Why the camera stopped early, or null when it ended normally. */
+  error: Error | null;
+}
+
+export class App {
+  private db: Database | null = null;
+  private reader: PlateReader | null = null;
+  private ownsReader = false;
+  private transport: MqttTransport | null = null;
+  private publisher: OutboxPublisher | null = null;
+  private outbox: OutboxRepo | null = null;
+  private pipelines: CameraPipeline[] = [];
+  private http: FastifyInstance | null = null;
+  private hotlistImportedAt: number | null = null;
+  readonly metrics: AppMetrics;
+
+  constructor(
+    private readonly config: Config,
+    private readonly deps: AppDeps,
+  ) {
+    this.metrics = new AppMetrics(
+      config.cameras.map((c) => c.id),
+      {
+        queueDepth: (id) => this.pipelines.find((p) => p.cameraId === id)?.queueDepth ?? 0,
+        outbox: () => this.outboxStats(),
+        diskFreeBytes: () => this.diskFreeBytes(),
+        hotlistAgeMs: () => (this.hotlistImportedAt === null ? null : this.deps.clock.now() - this.hotlistImportedAt),
+        gpsFixAgeMs: () => null,
+      },
+    );
+  }
+
+  /** Readiness of every part, for /healthz and the systemd status line. */
+  health(): HealthReport {
+    const outbox = this.outboxStats();
+    return assessHealth({
+      cameras: this.pipelines.map((p) => ({ id: p.cameraId, state: p.state, ...(p.error ? { error: p.error.message } : {}) })),
+      readerLoaded: this.reader !== null,
+      storeOpen: this.db !== null,
+      mqttEnabled: this.config.mqtt.enabled,
+      brokerConnected: this.transport?.connected ?? false,
+      outboxPending: outbox.pending,
+      outboxOldestAgeMs: outbox.oldestPendingAgeMs,
+    });
+  }
+
+  /** Where the HTTP server listens, once started (e.g. "http://127.0.0.1:8180"), or null. */
+  httpAddress(): string | null {
+    const addr = this.http?.server.address();
+    return addr && typeof addr === 'object' ? `http://${addr.address}:${addr.port}` : null;
+  }
+
+  private diskFreeBytes(): number | null {
+    try {
+      const st = statfsSync(this.config.store.dataDir);
+      return st.bavail * st.bsize;
+    } catch {
+      return null; // the data directory is not there yet or not readable: unknown, not zero
+    }
+  }
+
+  async start(): Promise<void> {
+    const { config: cfg, deps } = this;
+    const { clock, logger } = deps;
+    const newId = createIdGenerator(clock);
+
+    mkdirSync(cfg.store.dataDir, { recursive: true });
+    const db = openDatabase(databaseFile(cfg.store.dataDir));
+    this.db = db;
+
+    if (cfg.http.enabled) {
+      // Up before the slow parts, so /healthz can say what is still missing during start-up.
+      this.http = buildHttpServer({ health: () => this.health(), metrics: this.metrics.registry });
+      await this.http.listen({ host: cfg.http.host, port: cfg.http.port });
+      logger.info({ address: this.httpAddress() }, 'http server listening');
+    }
+
+    const hotlist = new HotlistRepo(db);
+    for (const file of cfg.hotlist.importOnStart) {
+      const result = importHotlistFile(db, file, { mode: 'apply-valid', clock, newId });
+      logger.info({ file, imported: result.imported, applied: result.applied, badLines: result.errors.length }, 'hot list imported');
+      if (result.applied) this.hotlistImportedAt = clock.now();
+      deps.onHotlistImported?.(result);
+    }
+
+    this.ownsReader = deps.reader === undefined;
+    this.reader =
+      deps.reader ??
+      (await createPlateReader({
+        detMaxSide: cfg.reader.detMaxSide,
+        threads: cfg.reader.threads,
+        ...(cfg.reader.modelsDir === undefined ? {} : { modelsDir: cfg.reader.modelsDir }),
+      }));
+
+    this.outbox = new OutboxRepo(db);
+    this.transport = new MqttTransport(transportOptionsFromConfig(cfg, logger.child({ stage: 'mqtt' })));
+    this.publisher = new OutboxPublisher({
+      outbox: this.outbox,
+      transport: this.transport,
+      clock,
+      logger: logger.child({ stage: 'outbox' }),
+      backoff: { initialMs: cfg.mqtt.retryMs },
+    });
+    if (cfg.mqtt.enabled) {
+      this.transport.start();
+      this.publisher.start();
+    }
+    const publisher = this.publisher;
+    const recorder = new DetectionRecorder(db, {
+      clock,
+      newId,
+      hitsTopic: hitsTopic(cfg.mqtt.topicPrefix, cfg.device.agency, cfg.device.id),
+      agency: cfg.device.agency,
+      deviceId: cfg.device.id,
+      onHitsQueued: () => publisher.notify(),
+    });
+    const sink = new PassRecorder({
+      dataDir: cfg.store.dataDir,
+      cropQuality: cfg.store.cropQuality,
+      recorder,
+      hotlist,
+      onRead: (event) => {
+        this.metrics.passes.inc({ camera: event.cameraId });
+        if (event.hits.length > 0) this.metrics.hits.inc({ camera: event.cameraId }, event.hits.length);
+        deps.onRead?.(event);
+      },
+    });
+
+    const sourceDeps: SourceDeps = { clock, ...deps.sourceDeps };
+    this.pipelines = cfg.cameras.map((cam) => {
+      const tracker = new PlateTracker(newId, {
+        maxGapMs: cfg.track.maxGapMs,
+        mergeWindowMs: cfg.track.mergeWindowMs,
+        minFrames: cfg.track.minFrames,
+      });
+      // Replays that run as fast as possible must read every frame; paced sources keep the newest.
+      const queuePolicy = cam.replay === 'fast' ? 'block' : 'drop-oldest';
+      return new CameraPipeline(
+        createFrameSource(cam, sourceDeps),
+        this.reader as PlateReader,
+        tracker,
+        sink,
+        {
+          minConfidence: cfg.reader.minConfidence,
+          cropMargin: cfg.store.cropMargin,
+          queuePolicy,
+          queueCapacity: 2,
+          observer: {
+            frameRead: (camera, seconds, reads) => {
+              this.metrics.frames.inc({ camera });
+              this.metrics.reads.inc({ camera }, reads);
+              this.metrics.stageSeconds.observe({ stage: 'read' }, seconds);
+            },
+            framesDropped: (camera, count) => this.metrics.droppedFrames.inc({ camera }, count),
+            passStored: (_camera, seconds) => this.metrics.stageSeconds.observe({ stage: 'store' }, seconds),
+          },
+        },
+        logger.child({ camera: cam.id }),
+      );
+    });
+    for (const p of this.pipelines) p.start();
+    logger.info({ cameras: this.pipelines.length }, 'started');
+  }
+
+  /** Settles when every camera has ended (file replays) or failed. */
+  async camerasEnded(): Promise<CameraOutcome[]> {
+    return Promise.all(
+      this.pipelines.map((p) =>
+        p.done.then(
+          () => ({ cameraId: p.cameraId, stats: p.stats, error: null }),
+          (err: unknown) => ({ cameraId: p.cameraId, stats: p.stats, error: err instanceof Error ? err : new Error(String(err)) }),
+        ),
+      ),
+    );
+  }
+
+  /** Waits up to `timeoutMs` for queued hits to be acknowledged by the broker. */
+  async drainOutbox(timeoutMs: number): Promise<boolean> {
+    if (!this.publisher || !this.config.mqtt.enabled) return false;
+    return this.publisher.drain(timeoutMs);
+  }
+
+  outboxStats(): { pending: number; oldestPendingAgeMs: number | null } {
+    if (!this.db) return { pending: 0, oldestPendingAgeMs: null };
+    return this.publisher?.stats() ?? { pending: 0, oldestPendingAgeMs: null };
+  }
+
+  /** Stops in reverse flow order: cameras, delivery, reader, store. */
+  async stop(): Promise<void> {
+    await Promise.all(this.pipelines.map((p) => p.stop()));
+    await this.publisher?.stop();
+    await this.transport?.stop();
+    if (this.ownsReader) await this.reader?.close();
+    this.reader = null;
+    await this.http?.close();
+    this.http = null;
+    this.db?.close();
+    this.db = null;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * One camera's path through the stages: frames → bounded queue → plate reader → tracker →
+ * one decision per vehicle pass, handed to the sink. Owns its loops; holds no decisions itself
+ * (the tracker and the vote decide, the sink stores and matches).
+ */
+import { FrameQueue, type QueuePolicy } from '../capture/frame-queue.ts';
+import type { Frame, FrameSource } from '../capture/frame.ts';
+import type { PlateRead, PlateReader } from '../ocr/types.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { CameraState } from './health.ts';
+import type { PlateTracker, TrackEvent, TrackFinal } from '../track/tracker.ts';
+import { cutPlate, type PlatePixels } from './plate-pixels.ts';
+
+/** A finished vehicle pass: the voted decision and the pixels of its best observation. */
+export interface PassDecision {
+  cameraId: string;
+  track: TrackFinal;
+  pixels: PlatePixels | null;
+}
+
+export interface PassSink {
+  /** Called once per vehicle pass, in order, awaited before the next. */
+  passEnded(pass: PassDecision): Promise<void>;
+}
+
+/** Hooks for metrics; every method is optional and must not throw. */
+export interface PipelineObserver {
+  frameRead?(cameraId: string, seconds: number, reads: number): void;
+  framesDropped?(cameraId: string, count: number): void;
+  passStored?(cameraId: string, seconds: number): void;
+}
+
+export interface CameraPipelineOptions {
+  minConfidence: number;
+  cropMargin: number;
+  queuePolicy: QueuePolicy;
+  /** Frames buffered between capture and reading. */
+  queueCapacity: number;
+  observer?: PipelineObserver;
+}
+
+export interface CameraStats {
+  frames: number;
+  reads: number;
+  passes: number;
+  merged: number;
+  dropped: number;
+}
+
+/** Plate text can only be 2..10 characters after normalisation; anything else is not a plate. */
+function usable(read: PlateRead, minConfidence: number): boolean {
+  return read.confidence >= minConfidence && read.text.length >= 2 && read.text.length <= 10;
+}
+
+export class CameraPipeline {
+  private readonly abort = new AbortController();
+  private running: Promise<void> | null = null;
+  private readonly counters = { frames: 0, reads: 0, passes: 0, merged: 0 };
+  private queue: FrameQueue<Frame> | null = null;
+  private currentState: CameraState = 'starting';
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly source: FrameSource,
+    private readonly reader: PlateReader,
+    private readonly tracker: PlateTracker,
+    private readonly sink: PassSink,
+    private readonly options: CameraPipelineOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  get cameraId(): string {
+    return this.source.id;
+  }
+
+  get state(): CameraState {
+    return this.currentState;
+  }
+
+  get error(): Error | null {
+    return this.failure;
+  }
+
+  get queueDepth(): number {
+    return this.queue?.depth ?? 0;
+  }
+
+  get stats(): CameraStats {
+    return { ...this.counters, dropped: this.queue?.dropped ?? 0 };
+  }
+
+  /** Starts capture and reading; `done` settles when the source ends or fails. */
+  start(): void {
+    if (this.running) return;
+    const queue = new FrameQueue<Frame>(this.options.queueCapacity, this.options.queuePolicy);
+    this.queue = queue;
+    const capture = this.capture(queue);
+    const process = this.process(queue);
+    // Both loops always run to their end, so nothing touches the store after `done` settles.
+    this.running = Promise.allSettled([capture, process]).then(([c, p]) => {
+      const reason: unknown = c.status === 'rejected' ? c.reason : p.status === 'rejected' ? p.reason : null;
+      if (reason === null) {
+        this.currentState = 'ended';
+        return;
+      }
+      this.currentState = 'failed';
+      this.failure = reason instanceof Error ? reason : new Error(String(reason));
+      throw this.failure;
+    });
+    // Marks the failure as handled here; `done` still rejects for whoever awaits it.
+    this.running.catch(() => undefined);
+  }
+
+  /** Resolves when the source has ended and every frame and pass is handled; rejects on failure. */
+  get done(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  /** Stops capture, finishes the frames in hand and reports the open passes. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.running?.catch(() => undefined);
+  }
+
+  private async capture(queue: FrameQueue<Frame>): Promise<void> {
+    try {
+      for await (const frame of this.source.frames(this.abort.signal)) {
+        this.currentState = 'streaming';
+        const droppedBefore = queue.dropped;
+        await queue.put(frame);
+        if (queue.dropped > droppedBefore) this.options.observer?.framesDropped?.(this.source.id, queue.dropped - droppedBefore);
+        if (this.abort.signal.aborted) break;
+      }
+    } finally {
+      queue.close();
+    }
+  }
+
+  private async process(queue: FrameQueue<Frame>): Promise<void> {
+    try {
+      await this.readAll(queue);
+    } catch (err) {
+      // The reader or the store failed: stop capture too, or a blocking queue would wait forever.
+      this.abort.abort();
+      queue.close();
+      throw err;
+    }
+  }
+
+  private async readAll(queue: FrameQueue<Frame>): Promise<void> {
+    let lastTime = 0;
+    for await (const frame of queue) {
+      this.counters.frames++;
+      lastTime = frame.capturedAt;
+      const started = performance.now();
+      const reads = (await this.reader.read(frame)).filter((r) => usable(r, this.options.minConfidence));
+      this.options.observer?.frameRead?.(this.source.id, (performance.now() - started) / 1000, reads.length);
+      this.counters.reads += reads.length;
+      const tracked = reads.map((r) => ({ ...r, ref: cutPlate(frame, r.box, this.options.cropMargin) }));
+      await this.handle(this.tracker.update(frame.capturedAt, tracked));
+    }
+    // The source ended (or was stopped): every open pass is decided now rather than lost.
+    await this.handle(this.tracker.flush(lastTime));
+  }
+
+  private async handle(events: TrackEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.type === 'end') {
+        this.counters.passes++;
+        const pixels = (event.best.ref as PlatePixels | null | undefined) ?? null;
+        const started = performance.now();
+        await this.sink.passEnded({ cameraId: this.source.id, track: event, pixels });
+        this.options.observer?.passStored?.(this.source.id, (performance.now() - started) / 1000);
+      } else if (event.type === 'merged') {
+        this.counters.merged++;
+        this.logger.debug({ camera: this.source.id, track: event.trackId, into: event.mergedInto }, 'duplicate pass merged');
+      }
+    }
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The thin path end to end, all real: the bundled fixture video decoded by ffmpeg → PP-OCR
+ * reader on onnxruntime → tracker → SQLite detections with crop files → a hot-listed plate
+ * produces a hit → a subscriber on a real Mosquitto broker receives it with the crop image.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App } from '../../src/app/app.ts';
+import type { ReadEvent } from '../../src/app/pass-recorder.ts';
+import { parseConfigText } from '../../src/config/load.ts';
+import { systemClock } from '../../src/platform/clock.ts';
+import { silentLogger } from '../../src/platform/logger.ts';
+import { packageRoot } from '../../src/platform/paths.ts';
+import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.ts';
+import { subscribe, type Subscriber } from './mqtt-client.ts';
+
+const video = resolve(packageRoot, 'fixtures/video/plates-demo.mp4');
+const truthCsv = resolve(packageRoot, 'fixtures/video/plates-demo.truth.csv');
+const hotlist = resolve(packageRoot, 'fixtures/hotlists/demo.csv');
+
+function truthPlates(): string[] {
+  return readFileSync(truthCsv, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',')[0] as string);
+}
+
+describe('fixture replay end to end', () => {
+  let broker: MosquittoBroker;
+  let sub: Subscriber;
+  let dataDir: string;
+  const reads: ReadEvent[] = [];
+
+  beforeAll(async () => {
+    broker = await startMosquitto();
+    sub = await subscribe(broker.url, ['alpr/test-agency/pole-7/hits']);
+    dataDir = mkdtempSync(join(tmpdir(), 'alpr-e2e-'));
+    const config = parseConfigText(
+      [
+        'device: {id: pole-7, agency: test-agency}',
+        `cameras: [{type: video-file, id: cam-a, path: ${JSON.stringify(video)}, replay: fast, maxFps: 5}]`,
+        `store: {dataDir: ${JSON.stringify(dataDir)}}`,
+        `hotlist: {importOnStart: [${JSON.stringify(hotlist)}]}`,
+        `mqtt: {url: ${JSON.stringify(broker.url)}}`,
+      ].join('\n'),
+      'e2e.yaml',
+    );
+    const app = new App(config, { clock: systemClock, logger: silentLogger(), onRead: (e) => reads.push(e) });
+    await app.start();
+    const outcomes = await app.camerasEnded();
+    expect(outcomes.map((o) => o.error)).toEqual([null]);
+    expect(await app.drainOutbox(20_000)).toBe(true);
+    await app.stop();
+  }, 240_000);
+
+  afterAll(async () => {
+    await sub?.end();
+    await broker?.stop();
+  });
+
+  it('stores one detection per vehicle pass, with its crop on disk', () => {
+    const db = new Database(join(dataDir, 'alpr.db'), { readonly: true });
+    const rows = db.prepare('SELECT plate, camera_id, crop_path FROM detections ORDER BY captured_at').all() as {
+      plate: string;
+      camera_id: string;
+      crop_path: string;
+    }[];
+    db.close();
+    expect(rows.map((r) => r.plate).sort()).toEqual(truthPlates().sort());
+    for (const row of rows) {
+      expect(row.camera_id).toBe('cam-a');
+      expect(existsSync(join(dataDir, row.crop_path))).toBe(true);
+    }
+    expect(reads).toHaveLength(rows.length);
+  });
+
+  it('publishes the hot-listed plate as a hit carrying its crop image', async () => {
+    const hits = sub.on('alpr/test-agency/pole-7/hits');
+    expect(hits).toHaveLength(1);
+    const message = JSON.parse((hits[0] as { payload: Buffer }).payload.toString('utf8')) as {
+      id: string;
+      plate: string;
+      camera: string;
+      match: { list: string; caseNumber: string | null };
+      crop: { mime: string; base64: string };
+      notice: string;
+    };
+    expect(message).toMatchObject({ plate: '6TRK902', camera: 'cam-a', match: { list: 'stolen-vehicle', caseNumber: '26-004512' } });
+    expect(message.notice).toMatch(/verify/i);
+    const crop = await sharp(Buffer.from(message.crop.base64, 'base64')).metadata();
+    expect(crop.format).toBe('jpeg');
+    expect(crop.width).toBeGreaterThan(50);
+    const readOfHit = reads.find((r) => r.hits.some((h) => h.id === message.id));
+    expect(readOfHit?.plate).toBe('6TRK902');
+  });
+});
