@@ -11,6 +11,7 @@ import type { Database } from '../store/db.ts';
 import { DetectionsRepo } from '../store/detections-repo.ts';
 import { HitsRepo, type Hit } from '../store/hits-repo.ts';
 import type { IdGenerator } from '../store/ids.ts';
+import type { DetectionPosition } from '../store/position.ts';
 import { buildHitMessage } from './hit-message.ts';
 import { OutboxRepo } from './outbox-repo.ts';
 
@@ -34,8 +35,14 @@ export interface DetectionInput {
   read: PlateRead;
   /** The stored crop (writeCrop's result), or null when none was kept. */
   crop: { path: string; jpeg: Buffer } | null;
-  /** Hot-list matches for `read.text` (e.g. matchExact(hotlist, read.text)). */
+  /** Hot-list matches for the read (HotlistCache.match / matchRead in src/hotlist/match.ts). */
   matches: readonly HotlistMatch[];
+  /**
+   * Where the read was taken, stored with the detection (src/store/position.ts): a fix, or
+   * 'none'/'stale' with no coordinates (e.g. `toDetectionPosition(fixCache.nearest(capturedAt))`).
+   * Absent or null: no GPS on this device, every gps_* column stays NULL.
+   */
+  position?: DetectionPosition | null;
 }
 
 export interface RecordedDetection {
@@ -79,6 +86,9 @@ export class DetectionRecorder {
       reason: m.entry.reason,
       caseNumber: m.entry.caseNumber,
       matchRule: m.rule,
+      matchedText: m.matchedText ?? read.text,
+      swaps: m.swaps ?? [],
+      stale: m.stale ?? false,
       createdAt: now,
     }));
     const payloads = input.matches.map((match, i) =>
@@ -109,6 +119,7 @@ export class DetectionRecorder {
         box: read.box,
         cropPath: input.crop?.path ?? null,
         createdAt: now,
+        position: input.position ?? null,
       });
       hits.forEach((hit, i) => {
         this.hitsRepo.insert(hit);

@@ -12,7 +12,7 @@ import { DetectionRecorder } from '../alerts/recorder.ts';
 import { createFrameSource } from '../capture/create-source.ts';
 import type { SourceDeps } from '../capture/replay.ts';
 import type { Config } from '../config/schema.ts';
-import { importHotlistFile, type ImportResult } from '../hotlist/import.ts';
+import type { ImportResult } from '../hotlist/import.ts';
 import { HotlistRepo } from '../hotlist/repo.ts';
 import { transportOptionsFromConfig } from '../mqtt/config.ts';
 import { hitsTopic } from '../mqtt/topics.ts';
@@ -25,6 +25,7 @@ import { databaseFile, openDatabase, type Database } from '../store/db.ts';
 import { createIdGenerator } from '../store/ids.ts';
 import { PlateTracker } from '../track/tracker.ts';
 import { CameraPipeline, type CameraStats } from './camera-pipeline.ts';
+import { HotlistService } from './hotlist-service.ts';
 import { assessHealth, type HealthReport } from './health.ts';
 import { AppMetrics } from './metrics.ts';
 import { PassRecorder, type ReadEvent } from './pass-recorder.ts';
@@ -55,7 +56,7 @@ export class App {
   private outbox: OutboxRepo | null = null;
   private pipelines: CameraPipeline[] = [];
   private http: FastifyInstance | null = null;
-  private hotlistImportedAt: number | null = null;
+  private hotlist: HotlistService | null = null;
   readonly metrics: AppMetrics;
 
   constructor(
@@ -68,7 +69,7 @@ export class App {
         queueDepth: (id) => this.pipelines.find((p) => p.cameraId === id)?.queueDepth ?? 0,
         outbox: () => this.outboxStats(),
         diskFreeBytes: () => this.diskFreeBytes(),
-        hotlistAgeMs: () => (this.hotlistImportedAt === null ? null : this.deps.clock.now() - this.hotlistImportedAt),
+        hotlistAgeMs: () => this.hotlist?.ageMs() ?? null,
         gpsFixAgeMs: () => null,
       },
     );
@@ -119,14 +120,6 @@ export class App {
       logger.info({ address: this.httpAddress() }, 'http server listening');
     }
 
-    const hotlist = new HotlistRepo(db);
-    for (const file of cfg.hotlist.importOnStart) {
-      const result = importHotlistFile(db, file, { mode: 'apply-valid', clock, newId });
-      logger.info({ file, imported: result.imported, applied: result.applied, badLines: result.errors.length }, 'hot list imported');
-      if (result.applied) this.hotlistImportedAt = clock.now();
-      deps.onHotlistImported?.(result);
-    }
-
     this.ownsReader = deps.reader === undefined;
     this.reader =
       deps.reader ??
@@ -138,6 +131,15 @@ export class App {
 
     this.outbox = new OutboxRepo(db);
     this.transport = new MqttTransport(transportOptionsFromConfig(cfg, logger.child({ stage: 'mqtt' })));
+    this.hotlist = new HotlistService(cfg, {
+      db,
+      clock,
+      logger: logger.child({ stage: 'hotlist' }),
+      newId,
+      transport: this.transport,
+      ...(deps.onHotlistImported ? { onImported: deps.onHotlistImported } : {}),
+    });
+    await this.hotlist.start();
     this.publisher = new OutboxPublisher({
       outbox: this.outbox,
       transport: this.transport,
@@ -162,7 +164,8 @@ export class App {
       dataDir: cfg.store.dataDir,
       cropQuality: cfg.store.cropQuality,
       recorder,
-      hotlist,
+      hotlist: new HotlistRepo(db),
+      matcher: this.hotlist.cache,
       onRead: (event) => {
         this.metrics.passes.inc({ camera: event.cameraId });
         if (event.hits.length > 0) this.metrics.hits.inc({ camera: event.cameraId }, event.hits.length);
@@ -178,7 +181,7 @@ export class App {
         minFrames: cfg.track.minFrames,
       });
       // Replays that run as fast as possible must read every frame; paced sources keep the newest.
-      const queuePolicy = cam.replay === 'fast' ? 'block' : 'drop-oldest';
+      const queuePolicy = 'replay' in cam && cam.replay === 'fast' ? 'block' : 'drop-oldest';
       return new CameraPipeline(
         createFrameSource(cam, sourceDeps),
         this.reader as PlateReader,
@@ -232,6 +235,7 @@ export class App {
   /** Stops in reverse flow order: cameras, delivery, reader, store. */
   async stop(): Promise<void> {
     await Promise.all(this.pipelines.map((p) => p.stop()));
+    await this.hotlist?.stop();
     await this.publisher?.stop();
     await this.transport?.stop();
     if (this.ownsReader) await this.reader?.close();

@@ -1,4 +1,10 @@
 /** The command table of the `alpr-edge` CLI. Each command lives in its own module. */
+import { hotlistCommand } from './hotlist.ts';
+import { holdCommand } from './hold.ts';
+import { purgeCommand } from './purge.ts';
+import { evalCommand } from './eval.ts';
+import { readCommand } from './read.ts';
+import { runCommand } from './run.ts';
 import { validateConfigCommand } from './validate-config.ts';
 
 export interface Command {
@@ -7,7 +13,19 @@ export interface Command {
 }
 
 export const commands: Record<string, Command> = {
+  run: { summary: 'run --config FILE [--quiet]     run the daemon: cameras -> reads -> hot list -> store -> MQTT', run: runCommand },
+  hotlist: {
+    summary: 'hotlist import|local|keygen|sign ...    hot-list files (csv, json, ncic, svs/slr/sfr), local entries, signed lists',
+    run: (args) => hotlistCommand(args),
+  },
   'validate-config': { summary: 'validate-config FILE            check a config file, print every problem', run: validateConfigCommand },
+  hold: {
+    summary: 'hold add DETECTION_ID --case N --by USER --reason TEXT --config FILE | hold list [--all] --config FILE | hold release HOLD_ID --by USER --reason TEXT --config FILE  evidence holds',
+    run: (args) => holdCommand(args),
+  },
+  purge: { summary: 'purge --config FILE [--dry-run]  run one retention sweep now and print the counts', run: (args) => purgeCommand(args) },
+  read: { summary: 'read IMAGE...                   read the plates in images, one JSON line per image', run: readCommand },
+  eval: { summary: 'eval --dataset DIR [--out FILE] [--limit N]  measure reading accuracy on a labelled folder', run: evalCommand },
 };
 
 export function usage(): string {

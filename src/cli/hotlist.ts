@@ -1,77 +1,247 @@
 /**
- * `alpr-edge hotlist import FILE --config CONFIG [--all-or-nothing] [--source NAME]`: imports a
- * hot-list CSV into `<store.dataDir>/alpr.db`. Prints the counts on stdout and every bad line as
- * `FILE:LINE: message` on stderr; exits 1 when the file was rejected (the previous list stays).
+ * `alpr-edge hotlist ...`: hot-list files and officers' local entries, against
+ * `<store.dataDir>/alpr.db` of the config given.
+ *
+ *   hotlist import FILE --config C [--all-or-nothing] [--source NAME] [--format F]
+ *       Prints counts on stdout and every bad line as `FILE:LINE: message` on stderr; exits 1
+ *       when the file was rejected (the previous list stays).
+ *   hotlist local add --config C --plate P --list L --entered-by M --case N --reason R [--state S] [--vehicle TEXT]
+ *   hotlist local approve ID --by SUPERVISOR --config C
+ *   hotlist local renew ID --by MEMBER --config C
+ *   hotlist local expire --config C          (records the expiry of entries past 30 days)
+ *   hotlist local list --config C
+ *   hotlist local history ID --config C
+ *   hotlist keygen --out PREFIX              (Ed25519 pair for signing lists: PREFIX.key, PREFIX.pub)
+ *   hotlist sign FILE --key PRIVATE.key --source NAME --version V [--format F] [--base V] --out FILE
+ *
+ * A policy refusal (missing field, wrong approver, renewing an expired entry) is printed and
+ * exits 1.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { loadConfig } from '../config/load.ts';
 import { AlprError } from '../errors.ts';
+import { isHotlistError } from '../hotlist/errors.ts';
+import { isHotlistFormat, resolveFormat, type HotlistFormat } from '../hotlist/formats/index.ts';
 import { importHotlistFile, type ImportMode } from '../hotlist/import.ts';
-import { databaseFile, openDatabase } from '../store/db.ts';
+import { LocalEntriesRepo } from '../hotlist/local-repo.ts';
+import type { LocalEntry } from '../hotlist/local-policy.ts';
+import { generateSigningKeys, signEnvelope } from '../hotlist/signing.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
+import { databaseFile, openDatabase, type Database } from '../store/db.ts';
+import { createIdGenerator } from '../store/ids.ts';
 
-const USAGE = 'usage: alpr-edge hotlist import FILE --config CONFIG [--all-or-nothing] [--source NAME]';
+const USAGE = `usage: alpr-edge hotlist import FILE --config CONFIG [--all-or-nothing] [--source NAME] [--format csv|json|ncic|svs|slr|sfr]
+  alpr-edge hotlist local add --config CONFIG --plate PLATE --list LIST --entered-by MEMBER --case CASE --reason TEXT [--state XX] [--vehicle TEXT]
+  alpr-edge hotlist local approve|renew ID --by NAME --config CONFIG
+  alpr-edge hotlist local expire|list --config CONFIG
+  alpr-edge hotlist local history ID --config CONFIG
+  alpr-edge hotlist keygen --out PREFIX
+  alpr-edge hotlist sign FILE --key PRIVATE.key --source NAME --version V [--format F] [--base V] --out FILE`;
 
-interface ImportArgs {
-  file: string;
-  config: string;
-  mode: ImportMode;
-  source?: string;
+export interface HotlistCommandDeps {
+  clock?: Clock;
 }
 
-function parseImportArgs(args: string[]): ImportArgs {
-  let file: string | undefined;
-  let config: string | undefined;
-  let source: string | undefined;
-  let mode: ImportMode = 'apply-valid';
+interface Parsed {
+  positional: string[];
+  options: Map<string, string>;
+  flags: Set<string>;
+}
+
+const FLAGS = new Set(['--all-or-nothing']);
+
+function parseArgs(args: string[]): Parsed {
+  const positional: string[] = [];
+  const options = new Map<string, string>();
+  const flags = new Set<string>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
-    const value = (): string => {
-      const v = args[++i];
-      if (v === undefined || v.startsWith('--')) throw new AlprError('USAGE', `${a} needs a value\n${USAGE}`);
-      return v;
-    };
-    if (a === '--config') config = value();
-    else if (a.startsWith('--config=')) config = a.slice('--config='.length);
-    else if (a === '--source') source = value();
-    else if (a.startsWith('--source=')) source = a.slice('--source='.length);
-    else if (a === '--all-or-nothing') mode = 'all-or-nothing';
-    else if (a.startsWith('-')) throw new AlprError('USAGE', `unknown option ${a}\n${USAGE}`);
-    else if (file === undefined) file = a;
-    else throw new AlprError('USAGE', `unexpected argument ${a}\n${USAGE}`);
+    if (FLAGS.has(a)) flags.add(a);
+    else if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) options.set(a.slice(0, eq), a.slice(eq + 1));
+      else {
+        const v = args[++i];
+        if (v === undefined || v.startsWith('--')) throw new AlprError('USAGE', `${a} needs a value\n${USAGE}`);
+        options.set(a, v);
+      }
+    } else if (a.startsWith('-')) throw new AlprError('USAGE', `unknown option ${a}\n${USAGE}`);
+    else positional.push(a);
   }
-  if (!file || !config) throw new AlprError('USAGE', USAGE);
-  return source === undefined ? { file, config, mode } : { file, config, mode, source };
+  return { positional, options, flags };
 }
 
-export function hotlistCommand(
-  args: string[],
-  out: NodeJS.WritableStream = process.stdout,
-  err: NodeJS.WritableStream = process.stderr,
-): number {
-  const [sub, ...rest] = args;
-  if (sub !== 'import') throw new AlprError('USAGE', USAGE);
-  const opts = parseImportArgs(rest);
-  const cfg = loadConfig(opts.config);
-  const db = openDatabase(databaseFile(cfg.store.dataDir));
+function allowOnly(p: Parsed, allowed: string[], positional: number): void {
+  for (const k of p.options.keys()) if (!allowed.includes(k)) throw new AlprError('USAGE', `unknown option ${k}\n${USAGE}`);
+  if (p.positional.length !== positional) throw new AlprError('USAGE', USAGE);
+}
+
+function need(p: Parsed, name: string): string {
+  const v = p.options.get(name);
+  if (v === undefined) throw new AlprError('USAGE', `${name} is required\n${USAGE}`);
+  return v;
+}
+
+function openStore(p: Parsed): Database {
+  const cfg = loadConfig(need(p, '--config'));
+  return openDatabase(databaseFile(cfg.store.dataDir));
+}
+
+function describeEntry(e: LocalEntry): string {
+  const expiry = e.expiresAt === null ? '' : ` expires=${new Date(e.expiresAt).toISOString()}`;
+  return `${e.id} ${e.status} plate=${e.plate}${e.state ? ` state=${e.state}` : ''} list=${e.list} case=${e.caseNumber} by=${e.enteredBy}${e.approvedBy ? ` approved-by=${e.approvedBy}` : ''}${expiry} reason="${e.reason}"`;
+}
+
+function importCommand(p: Parsed, out: NodeJS.WritableStream, err: NodeJS.WritableStream): number {
+  allowOnly(p, ['--config', '--source', '--format'], 1);
+  const file = p.positional[0] as string;
+  const formatName = p.options.get('--format');
+  if (formatName !== undefined && !isHotlistFormat(formatName)) throw new AlprError('USAGE', `unknown format ${formatName}\n${USAGE}`);
+  const format = resolveFormat(file, formatName as HotlistFormat | undefined);
+  const mode: ImportMode = p.flags.has('--all-or-nothing') ? 'all-or-nothing' : 'apply-valid';
+  const source = p.options.get('--source');
+  const db = openStore(p);
   try {
-    const result = importHotlistFile(db, opts.file, {
-      mode: opts.mode,
-      ...(opts.source === undefined ? {} : { source: opts.source }),
-    });
-    for (const p of result.errors) err.write(`${opts.file}:${p.line}: ${p.message}\n`);
-    for (const p of result.warnings) err.write(`${opts.file}:${p.line}: warning: ${p.message}\n`);
+    const result = importHotlistFile(db, file, { mode, format, ...(source === undefined ? {} : { source }) });
+    for (const e of result.errors) err.write(`${file}:${e.line}: ${e.message}\n`);
+    for (const w of result.warnings) err.write(`${file}:${w.line}: warning: ${w.message}\n`);
     if (!result.applied) {
       out.write(
-        `${opts.file}: rejected (${result.rejectedBecause ?? 'invalid'}): ${result.valid} valid, ${result.errors.length} bad line(s); ` +
-          'the previous list was kept\n',
+        `${file}: rejected (${result.rejectedBecause ?? 'invalid'}): ${result.valid} valid, ${result.errors.length} bad line(s); the previous list was kept\n`,
       );
       return 1;
     }
     out.write(
-      `${opts.file}: imported ${result.imported} entries (replaced ${result.replaced}), ${result.errors.length} bad line(s) skipped, ` +
+      `${file}: imported ${result.imported} entries (replaced ${result.replaced}), ${result.errors.length} bad line(s) skipped, ` +
         `${result.warnings.length} duplicate(s) skipped; source ${result.source}\n`,
     );
     return 0;
   } finally {
     db.close();
   }
+}
+
+function localCommand(p: Parsed, out: NodeJS.WritableStream, clock: Clock): number {
+  const [, action, id] = p.positional;
+  const withDb = <T>(fn: (repo: LocalEntriesRepo) => T): T => {
+    const db = openStore(p);
+    try {
+      return fn(new LocalEntriesRepo(db));
+    } finally {
+      db.close();
+    }
+  };
+  switch (action) {
+    case 'add': {
+      allowOnly(p, ['--config', '--plate', '--state', '--list', '--entered-by', '--case', '--reason', '--vehicle'], 2);
+      const vehicle = p.options.get('--vehicle');
+      const e = withDb((repo) =>
+        repo.create(
+          {
+            plate: p.options.get('--plate') ?? '',
+            state: p.options.get('--state') ?? null,
+            list: p.options.get('--list') ?? '',
+            enteredBy: p.options.get('--entered-by') ?? '',
+            caseNumber: p.options.get('--case') ?? '',
+            reason: p.options.get('--reason') ?? '',
+            vehicle: vehicle === undefined ? null : { year: null, make: null, model: null, colour: null, description: vehicle },
+          },
+          clock.now(),
+          createIdGenerator(clock),
+        ),
+      );
+      out.write(`created ${describeEntry(e)} (inactive until a supervisor approves it)\n`);
+      return 0;
+    }
+    case 'approve':
+    case 'renew': {
+      allowOnly(p, ['--config', '--by'], 3);
+      const by = need(p, '--by');
+      const e = withDb((repo) => (action === 'approve' ? repo.approve(id as string, by, clock.now()) : repo.renew(id as string, by, clock.now())));
+      out.write(`${action === 'approve' ? 'approved' : 'renewed'} ${describeEntry(e)}\n`);
+      return 0;
+    }
+    case 'expire': {
+      allowOnly(p, ['--config'], 2);
+      const expired = withDb((repo) => repo.expireDue(clock.now()));
+      for (const e of expired) out.write(`expired ${describeEntry(e)}\n`);
+      out.write(`${expired.length} entr${expired.length === 1 ? 'y' : 'ies'} expired\n`);
+      return 0;
+    }
+    case 'list': {
+      allowOnly(p, ['--config'], 2);
+      for (const e of withDb((repo) => repo.list(clock.now()))) out.write(`${describeEntry(e)}\n`);
+      return 0;
+    }
+    case 'history': {
+      allowOnly(p, ['--config'], 3);
+      const rows = withDb((repo) => repo.history(id as string));
+      for (const h of rows) {
+        out.write(`${new Date(h.at).toISOString()} ${h.action} by ${h.actor}${h.expiresAt === null ? '' : ` expires ${new Date(h.expiresAt).toISOString()}`}\n`);
+      }
+      return 0;
+    }
+    default:
+      throw new AlprError('USAGE', USAGE);
+  }
+}
+
+function keygenCommand(p: Parsed, out: NodeJS.WritableStream): number {
+  allowOnly(p, ['--out'], 1);
+  const prefix = need(p, '--out');
+  const { privateKeyPem, publicKeyPem } = generateSigningKeys();
+  writeFileSync(`${prefix}.key`, privateKeyPem, { mode: 0o600 });
+  writeFileSync(`${prefix}.pub`, publicKeyPem);
+  out.write(`wrote ${prefix}.key (keep it off the appliance) and ${prefix}.pub (hotlist.sync.publicKey)\n`);
+  return 0;
+}
+
+function signCommand(p: Parsed, out: NodeJS.WritableStream, clock: Clock): number {
+  allowOnly(p, ['--key', '--source', '--version', '--format', '--base', '--out'], 2);
+  const file = p.positional[1] as string;
+  const formatName = p.options.get('--format');
+  if (formatName !== undefined && !isHotlistFormat(formatName)) throw new AlprError('USAGE', `unknown format ${formatName}\n${USAGE}`);
+  const format = resolveFormat(file, formatName as HotlistFormat | undefined);
+  const base = p.options.get('--base');
+  const envelope = signEnvelope(
+    {
+      source: need(p, '--source'),
+      version: need(p, '--version'),
+      kind: base === undefined ? 'full' : 'delta',
+      ...(base === undefined ? {} : { baseVersion: base }),
+      format,
+      generatedAt: new Date(clock.now()).toISOString(),
+    },
+    readFileSync(file, 'utf8'),
+    readFileSync(need(p, '--key'), 'utf8'),
+  );
+  const target = need(p, '--out');
+  writeFileSync(target, envelope);
+  out.write(`signed ${basename(file)} -> ${target}\n`);
+  return 0;
+}
+
+export function hotlistCommand(
+  args: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+  deps: HotlistCommandDeps = {},
+): number {
+  const clock = deps.clock ?? systemClock;
+  const p = parseArgs(args);
+  const sub = p.positional[0];
+  try {
+    if (sub === 'import') return importCommand({ ...p, positional: p.positional.slice(1) }, out, err);
+    if (sub === 'local') return localCommand(p, out, clock);
+    if (sub === 'keygen') return keygenCommand(p, out);
+    if (sub === 'sign') return signCommand(p, out, clock);
+  } catch (e) {
+    if (isHotlistError(e, 'POLICY') || isHotlistError(e, 'NOT_FOUND')) {
+      err.write(`refused: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  throw new AlprError('USAGE', USAGE);
 }

@@ -47,6 +47,14 @@ export interface MqttTransportEvents {
   reconnecting: [];
 }
 
+/** Receives the payload of a message on a subscribed topic. */
+export type MessageHandler = (payload: Buffer, topic: string) => void;
+
+interface Subscription {
+  qos: 0 | 1 | 2;
+  handlers: Set<MessageHandler>;
+}
+
 interface InFlight {
   fail(err: Error): void;
 }
@@ -56,6 +64,8 @@ export class MqttTransport extends EventEmitter<MqttTransportEvents> {
   private client: MqttClient | null = null;
   private readonly inFlight = new Set<InFlight>();
   private wasConnected = false;
+  private readonly subscriptions = new Map<string, Subscription>();
+  private errorLogged = false;
 
   constructor(options: MqttTransportOptions) {
     super();
@@ -87,16 +97,35 @@ export class MqttTransport extends EventEmitter<MqttTransportEvents> {
     this.client = client;
     client.on('connect', () => {
       this.wasConnected = true;
+      this.errorLogged = false;
       o.logger.info({ url: o.url, clientId: o.clientId }, 'mqtt connected');
       client.publish(o.statusTopic, STATUS_ONLINE, { qos: 1, retain: true }, (err) => {
         if (err) o.logger.warn({ err: err.message }, 'mqtt: publishing the online status failed');
       });
+      // Clean sessions: subscribe again on every connection.
+      for (const [topic, sub] of this.subscriptions) this.sendSubscribe(client, topic, sub.qos);
       this.emit('connected');
+    });
+    client.on('message', (topic, payload) => {
+      const sub = this.subscriptions.get(topic);
+      if (!sub) return;
+      for (const handler of sub.handlers) {
+        try {
+          handler(payload, topic);
+        } catch (err) {
+          o.logger.warn({ topic, err: (err as Error).message }, 'mqtt: a message handler failed');
+        }
+      }
     });
     client.on('close', () => this.onClose(client));
     client.on('reconnect', () => this.emit('reconnecting'));
     client.on('disconnect', (packet) => o.logger.warn({ reasonCode: packet.reasonCode }, 'mqtt: broker sent DISCONNECT'));
-    client.on('error', (err) => o.logger.warn({ err: err.message, url: o.url }, 'mqtt error'));
+    // A broker that stays down fails every reconnect: warn once per outage, the rest at debug.
+    client.on('error', (err) => {
+      const level = this.errorLogged ? 'debug' : 'warn';
+      this.errorLogged = true;
+      o.logger[level]({ err: err.message, url: o.url }, 'mqtt error (hits wait in the outbox)');
+    });
   }
 
   private onClose(client: MqttClient): void {
@@ -142,6 +171,35 @@ export class MqttTransport extends EventEmitter<MqttTransportEvents> {
         entry.fail(new AlprError(code, `publish to ${topic} failed: ${err.message}`, { cause: err }));
       });
     });
+  }
+
+  private sendSubscribe(client: MqttClient, topic: string, qos: 0 | 1 | 2): void {
+    client.subscribe(topic, { qos }, (err) => {
+      if (err) this.options.logger.warn({ topic, err: err.message }, 'mqtt: subscribe failed');
+    });
+  }
+
+  /**
+   * Delivers messages on `topic` (an exact topic, no wildcards) to `handler`, on this and every
+   * later connection. Returns a function that removes the handler (and unsubscribes after the last).
+   */
+  subscribe(topic: string, qos: 0 | 1 | 2, handler: MessageHandler): () => void {
+    if (/[#+]/.test(topic)) throw new Error(`subscribe takes an exact topic, not ${JSON.stringify(topic)}`);
+    let sub = this.subscriptions.get(topic);
+    if (!sub) {
+      sub = { qos, handlers: new Set() };
+      this.subscriptions.set(topic, sub);
+      if (this.client?.connected) this.sendSubscribe(this.client, topic, qos);
+    }
+    sub.handlers.add(handler);
+    const s = sub;
+    return () => {
+      s.handlers.delete(handler);
+      if (s.handlers.size === 0 && this.subscriptions.get(topic) === s) {
+        this.subscriptions.delete(topic);
+        if (this.client?.connected) this.client.unsubscribe(topic);
+      }
+    };
   }
 
   /** Publishes the retained "offline" status (when connected) and disconnects; no reconnect after. */

@@ -10,7 +10,14 @@ export interface Hit {
   list: string;
   reason: string | null;
   caseNumber: string | null;
+  /** 'exact' | 'confusable' | 'partial' (see hotlist/types.ts MatchRule). */
   matchRule: string;
+  /** The text that matched (the read or an alternative); null on hits stored before it was recorded. */
+  matchedText: string | null;
+  /** Confusable characters swapped to match: position in matchedText, read character, entry character. */
+  swaps: { at: number; read: string; entry: string }[];
+  /** The entry's list was older than its maximum age when the hit was made. */
+  stale: boolean;
   createdAt: number;
 }
 
@@ -23,6 +30,9 @@ interface HitRow {
   reason: string | null;
   case_number: string | null;
   match_rule: string;
+  matched_text: string | null;
+  swaps: string;
+  list_stale: number;
   created_at: number;
 }
 
@@ -36,6 +46,9 @@ function fromRow(r: HitRow): Hit {
     reason: r.reason,
     caseNumber: r.case_number,
     matchRule: r.match_rule,
+    matchedText: r.matched_text,
+    swaps: JSON.parse(r.swaps) as Hit['swaps'],
+    stale: r.list_stale === 1,
     createdAt: r.created_at,
   };
 }
@@ -48,8 +61,8 @@ export class HitsRepo {
 
   constructor(db: Database) {
     this.insertStmt = db.prepare(`INSERT INTO hits
-      (id, detection_id, hotlist_entry_id, plate, list, reason, case_number, match_rule, created_at)
-      VALUES (@id, @detection_id, @hotlist_entry_id, @plate, @list, @reason, @case_number, @match_rule, @created_at)`);
+      (id, detection_id, hotlist_entry_id, plate, list, reason, case_number, match_rule, matched_text, swaps, list_stale, created_at)
+      VALUES (@id, @detection_id, @hotlist_entry_id, @plate, @list, @reason, @case_number, @match_rule, @matched_text, @swaps, @list_stale, @created_at)`);
     this.getStmt = db.prepare('SELECT * FROM hits WHERE id = ?');
     this.byDetectionStmt = db.prepare('SELECT * FROM hits WHERE detection_id = ? ORDER BY id');
     this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM hits');
@@ -65,6 +78,9 @@ export class HitsRepo {
       reason: h.reason,
       case_number: h.caseNumber,
       match_rule: h.matchRule,
+      matched_text: h.matchedText,
+      swaps: JSON.stringify(h.swaps),
+      list_stale: h.stale ? 1 : 0,
       created_at: Math.floor(h.createdAt),
     } satisfies HitRow);
   }

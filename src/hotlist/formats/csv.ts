@@ -1,26 +1,21 @@
 /**
  * Hot-list CSV (RFC 4180) → records, pure. The header must name the columns
- * `plate,state,list,reason,case_number` (any order, case-insensitive); other columns are ignored.
+ * `plate,state,list,reason,case_number` (any order, case-insensitive), optionally
+ * `vehicle_year,vehicle_make,vehicle_model,vehicle_colour`; other columns are ignored.
  * Fields may be quoted ("" for a quote, line breaks allowed inside quotes). Every bad line is
  * reported with its number; a file whose structure is unusable (no header, unterminated quote) is
  * `fatal` and must not be applied at all.
  */
-import { normalisePlate } from '../normalise.ts';
-import type { HotlistRecord, LineProblem } from '../types.ts';
+import type { ParseResult } from '../types.ts';
+import { RecordCollector } from './record.ts';
+
+export { MAX_PLATE_CHARS } from './record.ts';
 
 export const REQUIRED_COLUMNS = ['plate', 'state', 'list', 'reason', 'case_number'] as const;
+/** Optional columns describing the vehicle. */
+export const VEHICLE_COLUMNS = ['vehicle_year', 'vehicle_make', 'vehicle_model', 'vehicle_colour'] as const;
 
-export const MAX_PLATE_CHARS = 15;
-const MAX_TEXT_CHARS = 500;
-
-export interface CsvParseResult {
-  entries: HotlistRecord[];
-  errors: LineProblem[];
-  /** Not errors: lines skipped because an identical plate/state/list came earlier. */
-  warnings: LineProblem[];
-  /** True when the file as a whole cannot be trusted (bad header, unterminated quote). */
-  fatal: boolean;
-}
+export type CsvParseResult = ParseResult;
 
 interface RawRecord {
   line: number;
@@ -34,8 +29,20 @@ export function splitCsvRecords(text: string): { records: RawRecord[]; untermina
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   const n = text.length;
+  let nextQuote = text.indexOf('"', i);
   while (i < n) {
     const start = line;
+    // Fast path: a record without quotes is one line split at commas.
+    let eol = text.indexOf('\n', i);
+    if (eol < 0) eol = n;
+    if (nextQuote !== -1 && nextQuote < i) nextQuote = text.indexOf('"', i);
+    if (nextQuote === -1 || nextQuote > eol) {
+      const end = eol > i && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
+      records.push({ line: start, fields: text.slice(i, end).split(',') });
+      i = eol + 1;
+      line++;
+      continue;
+    }
     const fields: string[] = [];
     let error: string | undefined;
     let field = '';
@@ -101,94 +108,52 @@ function blank(fields: string[]): boolean {
   return fields.every((f) => f.trim() === '');
 }
 
-function optionalText(value: string): string | null {
-  const t = value.trim();
-  return t === '' ? null : t;
-}
-
 /** Parses a hot-list CSV file's text (pure). */
 export function parseHotlistCsv(text: string): CsvParseResult {
-  const errors: LineProblem[] = [];
-  const warnings: LineProblem[] = [];
-  const entries: HotlistRecord[] = [];
+  const out = new RecordCollector();
   const { records, unterminatedAt } = splitCsvRecords(text);
   const rows = records.filter((r) => !blank(r.fields));
   const header = rows[0];
   if (!header) {
-    return { entries, errors: [{ line: 1, message: `no header line (expected ${REQUIRED_COLUMNS.join(',')})` }], warnings, fatal: true };
+    out.error(1, `no header line (expected ${REQUIRED_COLUMNS.join(',')})`);
+    return out.result(true);
   }
   const names = header.fields.map((f) => f.trim().toLowerCase());
   const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
   const duplicated = names.filter((name, i) => name !== '' && names.indexOf(name) !== i);
   if (header.error || missing.length > 0 || duplicated.length > 0) {
     const why = header.error ?? (missing.length > 0 ? `missing column(s): ${missing.join(', ')}` : `duplicate column(s): ${duplicated.join(', ')}`);
-    return { entries, errors: [{ line: header.line, message: `bad header: ${why}` }], warnings, fatal: true };
+    out.error(header.line, `bad header: ${why}`);
+    return out.result(true);
   }
-  const col = (name: (typeof REQUIRED_COLUMNS)[number]): number => names.indexOf(name);
-  const seen = new Map<string, number>();
+  const col = (name: string): number => names.indexOf(name);
+  const hasVehicle = VEHICLE_COLUMNS.some((c) => names.includes(c));
 
   for (const row of rows.slice(1)) {
-    const problem = (message: string): void => {
-      errors.push({ line: row.line, message });
-    };
     if (row.error) {
-      problem(row.error);
+      out.error(row.line, row.error);
       continue;
     }
     if (row.fields.length !== names.length) {
-      problem(`expected ${names.length} fields, found ${row.fields.length}`);
+      out.error(row.line, `expected ${names.length} fields, found ${row.fields.length}`);
       continue;
     }
-    const field = (name: (typeof REQUIRED_COLUMNS)[number]): string => row.fields[col(name)] ?? '';
-    const rawPlate = field('plate').trim();
-    const plate = normalisePlate(rawPlate);
-    if (rawPlate === '') {
-      problem('empty plate');
-      continue;
-    }
-    if (plate === '') {
-      problem(`plate "${rawPlate}" has no letters or digits`);
-      continue;
-    }
-    if (plate.length > MAX_PLATE_CHARS) {
-      problem(`plate "${rawPlate}" is longer than ${MAX_PLATE_CHARS} characters`);
-      continue;
-    }
-    const rawState = field('state').trim();
-    const state = rawState === '' ? null : rawState.toUpperCase();
-    if (state !== null && !/^[A-Z]{2,3}$/.test(state)) {
-      problem(`bad state "${rawState}": expected a 2 or 3 letter code, or empty for any state`);
-      continue;
-    }
-    const list = field('list').trim();
-    if (list === '') {
-      problem('empty list');
-      continue;
-    }
-    const reason = optionalText(field('reason'));
-    const caseNumber = optionalText(field('case_number'));
-    const tooLong = [
-      ['list', list],
-      ['reason', reason],
-      ['case_number', caseNumber],
-    ].find(([, v]) => v !== null && (v ?? '').length > MAX_TEXT_CHARS);
-    if (tooLong) {
-      problem(`${tooLong[0]} is longer than ${MAX_TEXT_CHARS} characters`);
-      continue;
-    }
-    const key = `${plate}\u0000${state ?? ''}\u0000${list}`;
-    const first = seen.get(key);
-    if (first !== undefined) {
-      warnings.push({ line: row.line, message: `duplicate of line ${first} (same plate, state and list); skipped` });
-      continue;
-    }
-    seen.set(key, row.line);
-    entries.push({ line: row.line, plate, state, list, reason, caseNumber });
+    const field = (name: string): string => (col(name) < 0 ? '' : (row.fields[col(name)] ?? ''));
+    out.add(row.line, {
+      plate: field('plate'),
+      state: field('state'),
+      list: field('list'),
+      reason: field('reason'),
+      caseNumber: field('case_number'),
+      vehicle: hasVehicle
+        ? { year: field('vehicle_year'), make: field('vehicle_make'), model: field('vehicle_model'), colour: field('vehicle_colour') }
+        : null,
+    });
   }
 
   if (unterminatedAt !== null) {
-    errors.push({ line: unterminatedAt, message: 'unterminated quoted field (runs to the end of the file)' });
-    return { entries, errors, warnings, fatal: true };
+    out.error(unterminatedAt, 'unterminated quoted field (runs to the end of the file)');
+    return out.result(true);
   }
-  return { entries, errors, warnings, fatal: false };
+  return out.result(false);
 }

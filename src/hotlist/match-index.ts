@@ -1,0 +1,97 @@
+/**
+ * The in-memory index that matching runs on (pure data, no I/O). Whole plates are held in a Map
+ * keyed by their canonical form (every character folded to its confusion class), so exact and
+ * confusable candidates are one lookup; wildcard/partial entries are kept apart as compiled
+ * patterns. An index is immutable once built: a list change builds a new one and swaps it in.
+ */
+import { canonicalPlate } from './confusable.ts';
+import { compilePattern, isPattern, type CompiledPattern } from './pattern.ts';
+import type { HotlistEntry } from './types.ts';
+
+export interface PatternEntry {
+  pattern: CompiledPattern;
+  entry: HotlistEntry;
+}
+
+export interface MatchIndex {
+  /** Canonical plate → the entries with that canonical plate (one entry unwrapped, to save memory). */
+  readonly byKey: ReadonlyMap<string, HotlistEntry | readonly HotlistEntry[]>;
+  readonly patterns: readonly PatternEntry[];
+  /** Pre-filter columns, parallel to `patterns`: literal-class masks and length bounds (255 = unbounded). */
+  readonly patternMasks: Int32Array;
+  readonly patternMin: Uint8Array;
+  readonly patternMax: Uint8Array;
+  readonly size: number;
+}
+
+/** How old a list may get before its hits are flagged stale. */
+export interface ListFreshness {
+  /** When the list was last confirmed current (imported, or a sync found it unchanged), ms. */
+  checkedAt: number;
+  /** Null: the list never goes stale. */
+  maxAgeMs: number | null;
+}
+
+/** What the matcher reads: the indexes (imported lists, local entries) and each list's freshness. */
+export interface HotlistSnapshot {
+  readonly indexes: readonly MatchIndex[];
+  /** By entry source; a source without an item is never stale. */
+  readonly freshness: ReadonlyMap<string, ListFreshness>;
+}
+
+function filters(patterns: readonly PatternEntry[]): Pick<MatchIndex, 'patternMasks' | 'patternMin' | 'patternMax'> {
+  const patternMasks = new Int32Array(patterns.length);
+  const patternMin = new Uint8Array(patterns.length);
+  const patternMax = new Uint8Array(patterns.length);
+  patterns.forEach((p, i) => {
+    patternMasks[i] = p.pattern.mask;
+    patternMin[i] = Math.min(255, p.pattern.minLength);
+    patternMax[i] = Math.min(255, p.pattern.maxLength);
+  });
+  return { patternMasks, patternMin, patternMax };
+}
+
+export const EMPTY_INDEX: MatchIndex = { byKey: new Map(), patterns: [], ...filters([]), size: 0 };
+
+/** Builds an index incrementally (the cache feeds it in chunks so no single step is long). */
+export class MatchIndexBuilder {
+  private readonly byKey = new Map<string, HotlistEntry | HotlistEntry[]>();
+  private readonly patterns: PatternEntry[] = [];
+  private readonly interned = new Map<string, string>();
+  private count = 0;
+
+  /** Repeated strings (lists, states, reasons, sources) share one copy. */
+  intern(s: string): string;
+  intern(s: string | null): string | null;
+  intern(s: string | null): string | null {
+    if (s === null) return null;
+    const known = this.interned.get(s);
+    if (known !== undefined) return known;
+    this.interned.set(s, s);
+    return s;
+  }
+
+  add(entry: HotlistEntry): void {
+    this.count++;
+    if (isPattern(entry.plate)) {
+      this.patterns.push({ pattern: compilePattern(entry.plate), entry });
+      return;
+    }
+    const key = canonicalPlate(entry.plate);
+    const there = this.byKey.get(key);
+    if (there === undefined) this.byKey.set(key, entry);
+    else if (Array.isArray(there)) there.push(entry);
+    else this.byKey.set(key, [there as HotlistEntry, entry]);
+  }
+
+  build(): MatchIndex {
+    return { byKey: this.byKey, patterns: this.patterns, ...filters(this.patterns), size: this.count };
+  }
+}
+
+/** An index over `entries` in one go (tests, local entries, the bench). */
+export function buildMatchIndex(entries: Iterable<HotlistEntry>): MatchIndex {
+  const b = new MatchIndexBuilder();
+  for (const e of entries) b.add(e);
+  return b.build();
+}
