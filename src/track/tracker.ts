@@ -26,10 +26,13 @@ export interface TrackerRead extends PlateRead {
   charConfidences?: readonly number[];
   /** Caller's image sharpness score (any non-negative scale, larger = sharper) for choosing the best frame. */
   sharpness?: number;
+  /** Opaque caller data carried with the observation (e.g. the plate's pixels for the best crop). */
+  ref?: unknown;
 }
 
 export interface TrackObservation extends Observation {
   sharpness?: number;
+  ref?: unknown;
 }
 
 export interface TrackerOptions {
@@ -132,6 +135,7 @@ function observe(read: TrackerRead, at: number): TrackObservation {
   const o: TrackObservation = { text: read.text, confidence: read.confidence, candidates: read.candidates, box: read.box, capturedAt: at };
   if (read.charConfidences !== undefined) o.charConfidences = read.charConfidences;
   if (read.sharpness !== undefined) o.sharpness = read.sharpness;
+  if (read.ref !== undefined) o.ref = read.ref;
   return o;
 }
 
