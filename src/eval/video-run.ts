@@ -1,0 +1,76 @@
+/**
+ * Runs a video through the daemon's own camera pipeline (reader → tracker → one decision per
+ * pass) without a store, recording which frames each pass spans and what each single frame
+ * read, for `alpr-edge eval-video`.
+ */
+import type { CameraPipelineOptions, PassDecision } from '../app/camera-pipeline.ts';
+import { CameraPipeline } from '../app/camera-pipeline.ts';
+import type { Frame, FrameSource } from '../capture/frame.ts';
+import type { PlateRead, PlateReader, RgbImage } from '../ocr/types.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { PlateTracker } from '../track/tracker.ts';
+import type { TruthPass, VideoRead } from './video-score.ts';
+
+export interface VideoRunResult {
+  reads: VideoRead[];
+  /** Best single-frame text per decoded-and-read frame index. */
+  frameReads: Map<number, string[]>;
+  framesRead: number;
+}
+
+export async function runVideo(
+  source: FrameSource,
+  reader: PlateReader,
+  tracker: PlateTracker,
+  options: Omit<CameraPipelineOptions, 'queuePolicy' | 'queueCapacity'>,
+  logger: Logger,
+): Promise<VideoRunResult> {
+  const frameOfTime = new Map<number, number>();
+  const frameReads = new Map<number, string[]>();
+  const recording: FrameSource = {
+    id: source.id,
+    async *frames(signal) {
+      for await (const frame of source.frames(signal)) {
+        frameOfTime.set(frame.capturedAt, frame.index);
+        yield frame;
+      }
+    },
+  };
+  const recordingReader: PlateReader = {
+    async read(image: RgbImage): Promise<PlateRead[]> {
+      const reads = await reader.read(image);
+      frameReads.set((image as Frame).index, reads.filter((r) => r.confidence >= options.minConfidence).map((r) => r.text));
+      return reads;
+    },
+    close: () => reader.close(),
+  };
+  const reads: VideoRead[] = [];
+  const sink = {
+    passEnded: async (pass: PassDecision): Promise<void> => {
+      reads.push({
+        text: pass.track.vote.text,
+        firstFrame: frameOfTime.get(pass.track.firstSeen) ?? -1,
+        lastFrame: frameOfTime.get(pass.track.lastSeen) ?? -1,
+      });
+    },
+  };
+  const pipeline = new CameraPipeline(recording, recordingReader, tracker, sink, { ...options, queuePolicy: 'block', queueCapacity: 2 }, logger);
+  pipeline.start();
+  await pipeline.done;
+  return { reads, frameReads, framesRead: pipeline.stats.frames };
+}
+
+/** Fraction of (pass, read frame) pairs in which a single frame's reads include the plate. */
+export function singleFrameAccuracy(passes: readonly TruthPass[], frameReads: ReadonlyMap<number, readonly string[]>): number {
+  let seen = 0;
+  let right = 0;
+  for (const pass of passes) {
+    for (let f = pass.firstFrame; f <= pass.lastFrame; f++) {
+      const texts = frameReads.get(f);
+      if (texts === undefined) continue; // frame skipped by maxFps
+      seen++;
+      if (texts.includes(pass.plate)) right++;
+    }
+  }
+  return seen === 0 ? 0 : right / seen;
+}
