@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg mosquitto mosquitto-clients socat udev)
+packages=(ffmpeg mosquitto mosquitto-clients socat udev gphoto2 systemd fonts-dejavu-core fonts-liberation)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -9,7 +9,8 @@ import { buildHttpServer } from '../api/http-server.ts';
 import { OutboxPublisher } from '../alerts/outbox-publisher.ts';
 import { OutboxRepo } from '../alerts/outbox-repo.ts';
 import { DetectionRecorder } from '../alerts/recorder.ts';
-import { createFrameSource } from '../capture/create-source.ts';
+import { createFrameSource, queuePolicyFor } from '../capture/create-source.ts';
+import { FairGate } from '../capture/fair-scheduler.ts';
 import type { SourceDeps } from '../capture/replay.ts';
 import type { Config } from '../config/schema.ts';
 import type { ImportResult } from '../hotlist/import.ts';
@@ -174,6 +175,8 @@ export class App {
     });
 
     const sourceDeps: SourceDeps = { clock, ...deps.sourceDeps };
+    // One reader for all cameras: each camera gets its turn in rotation, none starves the others.
+    const gate = new FairGate<string>(1, cfg.cameras.map((c) => c.id));
     this.pipelines = cfg.cameras.map((cam) => {
       const tracker = new PlateTracker(newId, {
         maxGapMs: cfg.track.maxGapMs,
@@ -181,7 +184,7 @@ export class App {
         minFrames: cfg.track.minFrames,
       });
       // Replays that run as fast as possible must read every frame; paced sources keep the newest.
-      const queuePolicy = 'replay' in cam && cam.replay === 'fast' ? 'block' : 'drop-oldest';
+      const queuePolicy = queuePolicyFor(cam);
       return new CameraPipeline(
         createFrameSource(cam, sourceDeps),
         this.reader as PlateReader,
@@ -192,6 +195,7 @@ export class App {
           cropMargin: cfg.store.cropMargin,
           queuePolicy,
           queueCapacity: 2,
+          gate,
           observer: {
             frameRead: (camera, seconds, reads) => {
               this.metrics.frames.inc({ camera });

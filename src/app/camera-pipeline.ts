@@ -37,6 +37,8 @@ export interface CameraPipelineOptions {
   /** Frames buffered between capture and reading. */
   queueCapacity: number;
   observer?: PipelineObserver;
+  /** Shares the reader fairly between cameras (one turn each in rotation); absent: no sharing. */
+  gate?: { run<T>(camera: string, fn: () => Promise<T>): Promise<T> };
 }
 
 export interface CameraStats {
@@ -153,7 +155,9 @@ export class CameraPipeline {
       this.counters.frames++;
       lastTime = frame.capturedAt;
       const started = performance.now();
-      const reads = (await this.reader.read(frame)).filter((r) => usable(r, this.options.minConfidence));
+      const read = (): Promise<PlateRead[]> => this.reader.read(frame);
+      const all = this.options.gate ? await this.options.gate.run(this.source.id, read) : await read();
+      const reads = all.filter((r) => usable(r, this.options.minConfidence));
       this.options.observer?.frameRead?.(this.source.id, (performance.now() - started) / 1000, reads.length);
       this.counters.reads += reads.length;
       const tracked = reads.map((r) => ({ ...r, ref: cutPlate(frame, r.box, this.options.cropMargin) }));

@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { AlprError } from '../errors.ts';
-import { configSchema, type Config } from './schema.ts';
+import { configSchema, mapCameraPaths, type Config } from './schema.ts';
 
 export interface ConfigProblem {
   path: string;
@@ -67,7 +67,7 @@ export function loadConfig(file: string): Config {
   const base = dirname(resolve(file));
   return {
     ...cfg,
-    cameras: cfg.cameras.map((c) => ({ ...c, path: resolveFrom(base, c.path) })),
+    cameras: cfg.cameras.map((c) => mapCameraPaths(c, (p) => resolveFrom(base, p))),
     reader: cfg.reader.modelsDir ? { ...cfg.reader, modelsDir: resolveFrom(base, cfg.reader.modelsDir) } : cfg.reader,
     store: { ...cfg.store, dataDir: resolveFrom(base, cfg.store.dataDir) },
     hotlist: { ...cfg.hotlist, importOnStart: cfg.hotlist.importOnStart.map((p) => resolveFrom(base, p)) },

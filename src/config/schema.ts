@@ -37,7 +37,208 @@ const imageFolderCamera = z
   })
   .describe('A folder of still images replayed as a camera.');
 
-export const cameraSchema = z.discriminatedUnion('type', [videoFileCamera, imageFolderCamera]);
+// ---- Live cameras (USB, IP, DSLR, FTP folder). Credentials are never inline: a file or a
+// systemd credential name only, so no password sits in the config, the argv or the logs.
+
+const credentialName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9_.-]+$/, 'a systemd credential name: letters, digits, ".", "-" and "_"');
+
+const cameraAuth = z
+  .strictObject({
+    username: z.string().min(1).max(256).describe('User name on the camera (not secret).'),
+    passwordFile: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .describe('File holding the password (its first line), relative to the config file; mode 0600, owned by the service user.'),
+    passwordCredential: credentialName
+      .optional()
+      .describe('systemd credential holding the password (unit: LoadCredential=NAME:/etc/alpr-edge/credentials/NAME), read from $CREDENTIALS_DIRECTORY/NAME.'),
+  })
+  .refine((a) => (a.passwordFile === undefined) !== (a.passwordCredential === undefined), {
+    message: 'give exactly one of passwordFile or passwordCredential',
+  })
+  .describe('Camera login. The password is read from a file or a systemd credential at each connection, never from the config.');
+
+const reconnect = z
+  .strictObject({
+    initialMs: z
+      .int()
+      .min(50)
+      .max(60_000)
+      .default(1_000)
+      .describe('Wait before the first retry after the camera is lost, in ms; it doubles after each failed attempt.'),
+    maxMs: z.int().min(100).max(600_000).default(30_000).describe('Retry waits never grow past this, in ms.'),
+  })
+  .prefault({})
+  .describe('Reconnection with capped exponential backoff (with ±20% jitter so many cameras do not retry in step).');
+
+const stallTimeoutMs = (dflt: number): z.ZodDefault<z.ZodInt> =>
+  z
+    .int()
+    .min(500)
+    .max(600_000)
+    .default(dflt)
+    .describe('A camera that delivers no frame for this long (connecting included) is treated as lost and reconnected, in ms.');
+
+const liveMaxFps = z
+  .number()
+  .positive()
+  .max(120)
+  .optional()
+  .describe('Keep at most this many frames a second (the first of each 1/maxFps slot); the rest are dropped before conversion.');
+
+const noUserInfo = (schemes: string): RegExp => new RegExp(`^(${schemes})://[^\\s/@?#]+(/[^\\s]*)?$`);
+
+const tlsInsecure = z
+  .boolean()
+  .default(false)
+  .describe('Accept any TLS certificate (self-signed cameras on an isolated network only).');
+
+const v4l2Camera = z
+  .strictObject({
+    type: z.literal('v4l2').describe('A USB camera through Video4Linux2, decoded by ffmpeg.'),
+    id: id.describe('Camera identifier stored with every detection.'),
+    device: z
+      .string()
+      .max(4096)
+      .regex(/^\/dev\/\S+$/, 'a device path under /dev')
+      .default('/dev/video0')
+      .describe('V4L2 device; prefer the stable /dev/v4l/by-id/... or /dev/v4l/by-path/... link over /dev/videoN.'),
+    width: z.int().min(32).max(7680).default(1280).describe('Capture width asked of the camera (v4l2-ctl --list-formats-ext lists what it offers).'),
+    height: z.int().min(32).max(4320).default(720).describe('Capture height asked of the camera.'),
+    fps: z.number().positive().max(240).default(15).describe('Capture frame rate asked of the camera.'),
+    inputFormat: z
+      .enum(['mjpeg', 'yuyv422', 'h264', 'nv12', 'yuv420p', 'rgb24', 'gray'])
+      .optional()
+      .describe('Pixel format asked of the camera; mjpeg lets most USB cameras reach full resolution and frame rate.'),
+    maxFps: liveMaxFps,
+    reconnect,
+    stallTimeoutMs: stallTimeoutMs(5_000),
+  })
+  .describe('A USB (UVC) camera.');
+
+const rtspCamera = z
+  .strictObject({
+    type: z.literal('rtsp').describe('An IP camera stream over RTSP, decoded by ffmpeg.'),
+    id: id.describe('Camera identifier stored with every detection.'),
+    url: z
+      .string()
+      .max(2048)
+      .regex(noUserInfo('rtsp|rtsps'), 'an rtsp:// or rtsps:// URL without user:password@ (put the login in auth)')
+      .describe('Stream URL, e.g. rtsp://192.0.2.10:554/Streaming/Channels/101.'),
+    transport: z
+      .enum(['tcp', 'udp'])
+      .default('tcp')
+      .describe('RTP transport: "tcp" (interleaved, survives NAT and lossy links) or "udp" (lower latency on a clean LAN).'),
+    auth: cameraAuth.optional(),
+    maxFps: liveMaxFps,
+    reconnect,
+    stallTimeoutMs: stallTimeoutMs(10_000),
+  })
+  .describe('An IP camera over RTSP.');
+
+const mjpegCamera = z
+  .strictObject({
+    type: z.literal('mjpeg').describe('An IP camera MJPEG stream over HTTP (multipart/x-mixed-replace).'),
+    id: id.describe('Camera identifier stored with every detection.'),
+    url: z
+      .string()
+      .max(2048)
+      .regex(noUserInfo('http|https'), 'an http:// or https:// URL without user:password@ (put the login in auth)')
+      .describe('Stream URL, e.g. http://192.0.2.11/axis-cgi/mjpg/video.cgi.'),
+    auth: cameraAuth.optional(),
+    tlsInsecure,
+    maxFps: liveMaxFps,
+    reconnect,
+    stallTimeoutMs: stallTimeoutMs(10_000),
+  })
+  .describe('An IP camera over HTTP MJPEG (Basic or Digest login).');
+
+const httpSnapshotCamera = z
+  .strictObject({
+    type: z.literal('http-snapshot').describe('An IP camera polled for JPEG snapshots over HTTP.'),
+    id: id.describe('Camera identifier stored with every detection.'),
+    url: z
+      .string()
+      .max(2048)
+      .regex(noUserInfo('http|https'), 'an http:// or https:// URL without user:password@ (put the login in auth)')
+      .describe('Snapshot URL, e.g. http://192.0.2.12/ISAPI/Streaming/channels/101/picture.'),
+    auth: cameraAuth.optional(),
+    tlsInsecure,
+    intervalMs: z.int().min(100).max(3_600_000).default(1_000).describe('Time between snapshot requests, in ms.'),
+    reconnect,
+    stallTimeoutMs: stallTimeoutMs(10_000),
+  })
+  .describe('An IP camera polled for JPEG snapshots (Basic or Digest login).');
+
+const gphoto2Camera = z
+  .strictObject({
+    type: z.literal('gphoto2').describe('A tethered DSLR/mirrorless camera through the gphoto2 command.'),
+    id: id.describe('Camera identifier stored with every detection.'),
+    model: z.string().min(1).max(256).optional().describe('Camera model as gphoto2 --auto-detect names it (gphoto2 --camera).'),
+    port: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .describe('gphoto2 --port, e.g. "usb:001,004"; default: the first camera found.'),
+    mode: z
+      .enum(['capture', 'liveview', 'new-files'])
+      .default('capture')
+      .describe('"capture": fire the shutter every intervalMs and download; "liveview": the preview stream; "new-files": download pictures the camera takes by its own trigger.'),
+    intervalMs: z.int().min(200).max(3_600_000).default(2_000).describe('capture: time between shots; new-files: time between listings, in ms.'),
+    deleteAfterDownload: z.boolean().default(false).describe('new-files: delete each picture from the camera after download (keeps the card from filling).'),
+    maxFps: liveMaxFps,
+    reconnect,
+    stallTimeoutMs: stallTimeoutMs(30_000),
+  })
+  .describe('A DSLR or mirrorless camera on USB, driven by gphoto2.');
+
+const imageFolderWatchCamera = z
+  .strictObject({
+    type: z.literal('image-folder-watch').describe('Read each new image dropped into a folder (e.g. by a camera uploading over FTP).'),
+    id: id.describe('Camera identifier stored with every detection.'),
+    path: z.string().min(1).max(4096).describe('Folder watched for new images, relative to the config file.'),
+    settleMs: z
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(1_000)
+      .describe('A file is complete once its size and time stay unchanged this long (and a JPEG ends with its end marker), in ms.'),
+    pollMs: z.int().min(50).max(60_000).default(500).describe('Folder listing interval, in ms (inotify wakes it earlier).'),
+    afterRead: z
+      .enum(['delete', 'keep'])
+      .default('delete')
+      .describe('"delete" each image once read (the folder never fills) or "keep" it (a rewritten file is read again).'),
+    reconnect,
+  })
+  .describe('A folder that a camera uploads still images to.');
+
+export const cameraSchema = z.discriminatedUnion('type', [
+  videoFileCamera,
+  imageFolderCamera,
+  v4l2Camera,
+  rtspCamera,
+  mjpegCamera,
+  httpSnapshotCamera,
+  gphoto2Camera,
+  imageFolderWatchCamera,
+]);
+
+/** Pure: the camera with every file path in it passed through `resolvePath` (relative → absolute). */
+export function mapCameraPaths<C extends z.output<typeof cameraSchema>>(cam: C, resolvePath: (p: string) => string): C {
+  const out: C = { ...cam };
+  if ('path' in out && typeof out.path === 'string') out.path = resolvePath(out.path);
+  if ('auth' in out && out.auth?.passwordFile !== undefined) {
+    out.auth = { ...out.auth, passwordFile: resolvePath(out.auth.passwordFile) };
+  }
+  return out;
+}
 
 const readerSchema = z
   .strictObject({
@@ -63,6 +264,24 @@ const readerSchema = z
   })
   .describe('Plate detection and recognition.');
 
+const trackSchema = z
+  .strictObject({
+    maxGapMs: z
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(1_500)
+      .describe('A vehicle pass (track) ends when its plate is unseen for longer than this, in ms.'),
+    mergeWindowMs: z
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .default(10_000)
+      .describe('A pass whose plate equals one that ended on the same camera within this many ms is merged, not stored again.'),
+    minFrames: z.int().min(1).max(100).default(1).describe('Frames a pass needs before it is reported (raise to drop one-frame noise).'),
+  })
+  .describe('Multi-frame tracking: one read per vehicle pass.');
+
 const storeSchema = z
   .strictObject({
     dataDir: z
@@ -76,15 +295,72 @@ const storeSchema = z
   })
   .describe('Detection store.');
 
+const hotlistSourceName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]*$/, 'letters, digits, ".", ":", "-" and "_" only');
+
+const hotlistFeedSchema = z
+  .strictObject({
+    source: hotlistSourceName.describe('Name of the list this feed replaces; the signed manifest must name the same.'),
+    url: z
+      .string()
+      .max(2048)
+      .regex(/^https?:\/\/[^\s]+$/, 'an http:// or https:// URL')
+      .describe('Where the signed list (full or delta envelope) is fetched from.'),
+    intervalS: z.int().min(10).max(86_400).default(900).describe('Seconds between pulls (ETag/If-Modified-Since make unchanged pulls cheap).'),
+    maxAgeHours: z
+      .number()
+      .min(0.1)
+      .max(720)
+      .default(24)
+      .describe('A list not confirmed current for longer than this is stale: every hit says so and a status message is published.'),
+    mode: z
+      .enum(['all-or-nothing', 'apply-valid'])
+      .default('all-or-nothing')
+      .describe('all-or-nothing refuses a list with any bad line; apply-valid applies the good lines.'),
+  })
+  .describe('A hot list pulled over HTTP(S).');
+
 const hotlistSchema = z
   .strictObject({
     importOnStart: z
       .array(z.string().min(1).max(4096))
       .max(32)
       .default([])
-      .describe('CSV hot-list files (plate,state,list,reason,...) imported at start-up, relative to the config file.'),
+      .describe('Hot-list files imported at start-up (format from the extension: .csv .json .jsonl .ncic .svs .slr .sfr), relative to the config file.'),
+    importMode: z
+      .enum(['all-or-nothing', 'apply-valid'])
+      .default('apply-valid')
+      .describe('For importOnStart files: all-or-nothing refuses a file with any bad line; apply-valid applies the good lines.'),
+    publicKey: z
+      .string()
+      .min(40)
+      .max(4096)
+      .optional()
+      .describe('Ed25519 public key (PEM, or base64 of the raw 32 bytes) that synced and pushed lists must be signed with. Required for feeds and push.'),
+    feeds: z.array(hotlistFeedSchema).max(16).default([]).describe('Lists pulled over HTTP(S).'),
+    push: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('Accept signed lists pushed on <prefix>/<agency>/<device>/hotlist.'),
+        sources: z.array(hotlistSourceName).max(16).default([]).describe('Lists a push may replace besides the feeds\' sources.'),
+      })
+      .prefault({})
+      .describe('Lists pushed over MQTT.'),
+    staleCheckS: z.int().min(10).max(86_400).default(300).describe('Seconds between staleness checks (stale lists publish a status message).'),
   })
-  .describe('Hot lists.');
+  .superRefine((h, ctx) => {
+    if ((h.feeds.length > 0 || h.push.enabled) && h.publicKey === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['publicKey'], message: 'hot-list feeds and push need publicKey: unsigned lists are never applied' });
+    }
+    const seen = new Set<string>();
+    h.feeds.forEach((f, i) => {
+      if (seen.has(f.source)) ctx.addIssue({ code: 'custom', path: ['feeds', i, 'source'], message: `duplicate feed source "${f.source}"` });
+      seen.add(f.source);
+    });
+  })
+  .describe('Hot lists: files, signed feeds and pushes, staleness.');
 
 const mqttSchema = z
   .strictObject({
@@ -115,6 +391,64 @@ const mqttSchema = z
   })
   .describe('Delivery of hits to the central server.');
 
+/** The longest detections may be kept (days); evidence holds are the only exemption. */
+export const MAX_RETENTION_DAYS = 30;
+
+export const retentionSchema = z
+  .strictObject({
+    maxAgeDays: z
+      .int()
+      .min(1)
+      .max(MAX_RETENTION_DAYS, `at most ${MAX_RETENTION_DAYS} days: reads may not be kept longer (place an evidence hold to keep one)`)
+      .default(MAX_RETENTION_DAYS)
+      .describe('Detections (rows, hits and crop images) older than this many days are deleted, unless under an evidence hold. 1..30.'),
+    sweepIntervalMs: z
+      .int()
+      .min(1_000)
+      .max(3_600_000)
+      .default(60_000)
+      .describe('How often the sweeper deletes expired reads and checks free disk space, in ms (a read outlives maxAgeDays by at most this).'),
+    chunkSize: z
+      .int()
+      .min(10)
+      .max(50_000)
+      .default(5_000)
+      .describe('Reads deleted per transaction; the sweeper pauses between chunks so the pipeline can store its reads.'),
+    chunkPauseMs: z
+      .int()
+      .min(0)
+      .max(1_000)
+      .default(10)
+      .describe('Pause between two chunks of a purge, in ms: time for the pipeline\'s own file writes and commits.'),
+    diskFloorMb: z
+      .int()
+      .min(0)
+      .max(10_000_000)
+      .default(1_024)
+      .describe('When free space on the data directory falls below this many MiB, the oldest unheld reads are deleted early. 0 disables.'),
+    diskHeadroomMb: z
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .default(256)
+      .describe('Under disk pressure, reads are deleted until free space is at least diskFloorMb + this many MiB.'),
+    orphanScanIntervalMs: z
+      .int()
+      .min(0)
+      .max(604_800_000)
+      .default(86_400_000)
+      .describe('How often crop files without a detection row (left by a crash) are removed, in ms; 0 scans only at start-up.'),
+    orphanGraceMs: z
+      .int()
+      .min(60_000)
+      .max(86_400_000)
+      .default(600_000)
+      .describe('A crop file without a row is removed only when it is older than this, in ms (its row may still be committing).'),
+  })
+  .describe('Retention of detections: age limit, evidence holds, disk-pressure deletion.');
+
+export type RetentionConfig = z.output<typeof retentionSchema>;
+
 export const configSchema = z
   .strictObject({
     device: z
@@ -126,9 +460,24 @@ export const configSchema = z
       .describe('Identity of this appliance.'),
     cameras: z.array(cameraSchema).min(1).max(16).describe('Frame sources.'),
     reader: readerSchema.prefault({}),
+    track: trackSchema.prefault({}),
     store: storeSchema.prefault({}),
     hotlist: hotlistSchema.prefault({}),
     mqtt: mqttSchema.prefault({}),
+    retention: retentionSchema.prefault({}),
+    http: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Serve /healthz and /metrics (and later the officer page) on a local port.'),
+        host: z
+          .string()
+          .min(1)
+          .max(255)
+          .default('127.0.0.1')
+          .describe('Address to listen on; keep it on loopback unless a firewall and TLS proxy front it.'),
+        port: z.int().min(0).max(65535).default(8180).describe('TCP port; 0 picks a free port (tests).'),
+      })
+      .prefault({})
+      .describe('Local HTTP server.'),
     log: z
       .strictObject({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info').describe('Log level.'),

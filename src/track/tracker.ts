@@ -100,7 +100,7 @@ export interface TrackFinal extends TrackSnapshot {
 export type TrackEvent =
   | ({ type: 'new' } & TrackSnapshot)
   | ({ type: 'update' } & TrackSnapshot)
-  | ({ type: 'firstConfident' } & TrackSnapshot)
+  | ({ type: 'firstConfident'; best: TrackObservation } & TrackSnapshot)
   | ({ type: 'end' } & TrackFinal)
   | ({ type: 'merged'; mergedInto: string } & TrackFinal);
 
@@ -284,7 +284,7 @@ export class PlateTracker {
     }
     if (!track.confident && confidence >= this.opts.confidentConfidence && track.frames >= this.opts.confidentMinFrames) {
       track.confident = true;
-      events.push({ type: 'firstConfident', ...this.snapshot(track, time) });
+      events.push({ type: 'firstConfident', ...this.snapshot(track, time), best: track.best as TrackObservation });
     }
     return events;
   }

@@ -62,7 +62,7 @@ describe('CLI failures', () => {
     const img = join(dir, 'x.jpg');
     copyFileSync(resolve(packageRoot, 'fixtures/images/plates-demo-f0071.jpg'), img);
     const config = join(dir, 'c.yaml');
-    writeFileSync(config, `cameras: [{type: image-folder, id: a, path: ${dir}}]\nreader: {modelsDir: ${dir}}\nstore: {dataDir: ${join(dir, 'data')}}\nmqtt: {enabled: false}\n`);
+    writeFileSync(config, `cameras: [{type: image-folder, id: a, path: ${dir}}]\nreader: {modelsDir: ${dir}}\nstore: {dataDir: ${join(dir, 'data')}}\nmqtt: {enabled: false}\nhttp: {enabled: false}\n`);
     expectCleanFailure(cli(['run', '--config', config]), /det-missing\.onnx/);
   });
 
@@ -76,7 +76,7 @@ describe('CLI failures', () => {
     rec.sha256 = '0'.repeat(64);
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
     const config = join(dir, 'c.yaml');
-    writeFileSync(config, `cameras: [{type: image-folder, id: a, path: ${dir}}]\nreader: {modelsDir: ${dir}}\nstore: {dataDir: ${join(dir, 'data')}}\nmqtt: {enabled: false}\n`);
+    writeFileSync(config, `cameras: [{type: image-folder, id: a, path: ${dir}}]\nreader: {modelsDir: ${dir}}\nstore: {dataDir: ${join(dir, 'data')}}\nmqtt: {enabled: false}\nhttp: {enabled: false}\n`);
     expectCleanFailure(cli(['run', '--config', config]), /sha256|checksum/i);
   });
 
@@ -86,7 +86,7 @@ describe('CLI failures', () => {
     const good = readFileSync(resolve(packageRoot, 'fixtures/video/plates-demo.mp4'));
     writeFileSync(video, Buffer.concat([Buffer.from('not a video at all'), good.subarray(good.length - 4096)]));
     const config = join(dir, 'c.yaml');
-    writeFileSync(config, `cameras: [{type: video-file, id: a, path: ${video}, replay: fast}]\nstore: {dataDir: ${join(dir, 'data')}}\nmqtt: {enabled: false}\n`);
+    writeFileSync(config, `cameras: [{type: video-file, id: a, path: ${video}, replay: fast}]\nstore: {dataDir: ${join(dir, 'data')}}\nmqtt: {enabled: false}\nhttp: {enabled: false}\n`);
     const r = cli(['run', '--config', config, '--quiet']);
     expectCleanFailure(r, /camera a: cannot read video .*broken\.mp4/);
     expect(r.status).toBe(1);

@@ -1,0 +1,113 @@
+/**
+ * The daemon's pipeline on the bundled fixture, in real time at 10 fps (as a camera would feed
+ * it): frames/s and reads/s per camera with 1 and 2 cameras sharing the CPU, frames dropped, and
+ * the hit latency from the first frame in which the hot-listed plate is wholly visible to the
+ * commit of its hit row. Also the reader alone: ms and CPU ms per 1280x720 frame, peak RSS.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App } from '../../src/app/app.ts';
+import type { Frame } from '../../src/capture/frame.ts';
+import { VideoFileSource } from '../../src/capture/video-file.ts';
+import { parseConfigText } from '../../src/config/load.ts';
+import { parseTruthCsv } from '../../src/eval/video-score.ts';
+import { createPlateReader } from '../../src/ocr/reader.ts';
+import type { PlateReader, RgbImage } from '../../src/ocr/types.ts';
+import { systemClock } from '../../src/platform/clock.ts';
+import { silentLogger } from '../../src/platform/logger.ts';
+import { packageRoot } from '../../src/platform/paths.ts';
+import type { BenchContext, BenchFigure } from './types.ts';
+
+const video = resolve(packageRoot, 'fixtures/video/plates-demo.mp4');
+const hotlist = resolve(packageRoot, 'fixtures/hotlists/demo.csv');
+const truth = parseTruthCsv(readFileSync(resolve(packageRoot, 'fixtures/video/plates-demo.truth.csv'), 'utf8'));
+const HOT = '6TRK902';
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+async function readerAlone(reader: PlateReader, ctx: BenchContext): Promise<BenchFigure[]> {
+  const source = new VideoFileSource({ type: 'video-file', id: 'b', path: video, replay: 'fast', loop: false, maxFps: 2 }, { clock: systemClock });
+  const ms: number[] = [];
+  const cpu: number[] = [];
+  let peakRss = 0;
+  for await (const frame of source.frames()) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await reader.read(frame);
+    ms.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }
+  ms.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  ctx.log(`reader alone: ${ms.length} frames`);
+  return [
+    { name: 'read 1280x720 frame, wall median', value: Math.round(percentile(ms, 50)), unit: 'ms' },
+    { name: 'read 1280x720 frame, wall p90', value: Math.round(percentile(ms, 90)), unit: 'ms' },
+    { name: 'read 1280x720 frame, CPU median (all threads)', value: Math.round(percentile(cpu, 50)), unit: 'ms', target: '<= 60 ms (issue 3)' },
+    { name: 'reading process peak RSS', value: Math.round(peakRss / 2 ** 20), unit: 'MB', target: '<= 400 MB' },
+  ];
+}
+
+async function realtime(cameras: number, reader: PlateReader, ctx: BenchContext): Promise<BenchFigure[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'alpr-bench-'));
+  const camLines = Array.from({ length: cameras }, (_, i) => `  - {type: video-file, id: cam${i}, path: ${JSON.stringify(video)}, replay: realtime}`);
+  const config = parseConfigText(
+    ['cameras:', ...camLines, `store: {dataDir: ${JSON.stringify(dataDir)}}`, `hotlist: {importOnStart: [${JSON.stringify(hotlist)}]}`, 'mqtt: {enabled: false}', 'http: {enabled: false}'].join('\n'),
+    'bench.yaml',
+  );
+  // Frame 0's capture time per camera gives every frame's due time: start + index * 100 ms.
+  const start = new Map<string, number>();
+  const timed: PlateReader = {
+    read: (image: RgbImage) => {
+      const f = image as Frame;
+      if (f.index === 0) start.set(f.cameraId, f.capturedAt);
+      return reader.read(image);
+    },
+    close: async () => undefined,
+  };
+  const latencies: number[] = [];
+  const hotFirst = truth.find((t) => t.plate === HOT)?.firstFrame ?? 0;
+  const app = new App(config, {
+    clock: systemClock,
+    logger: silentLogger(),
+    reader: timed,
+    onRead: (e) => {
+      const t0 = start.get(e.cameraId);
+      if (e.hits.length > 0 && t0 !== undefined) latencies.push(systemClock.now() - (t0 + hotFirst * 100));
+    },
+  });
+  const began = performance.now();
+  await app.start();
+  const outcomes = await app.camerasEnded();
+  const seconds = (performance.now() - began) / 1000;
+  await app.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  const frames = outcomes.reduce((n, o) => n + o.stats.frames, 0);
+  const reads = outcomes.reduce((n, o) => n + o.stats.reads, 0);
+  const dropped = outcomes.reduce((n, o) => n + o.stats.dropped, 0);
+  latencies.sort((a, b) => a - b);
+  ctx.log(`${cameras} camera(s): ${frames} frames read, ${dropped} dropped in ${seconds.toFixed(1)} s; hit latencies ${latencies.join(', ')}`);
+  const label = `${cameras} camera${cameras > 1 ? 's' : ''} at 10 fps`;
+  return [
+    { name: `${label}: frames read per second per camera`, value: Number((frames / cameras / seconds).toFixed(2)), unit: 'fps' },
+    { name: `${label}: plate reads per second (all cameras)`, value: Number((reads / seconds).toFixed(2)), unit: 'reads/s' },
+    { name: `${label}: frames dropped (reader behind)`, value: dropped, unit: 'frames' },
+    { name: `${label}: hit latency p50 (first full view -> hit committed)`, value: Math.round(percentile(latencies, 50)), unit: 'ms', target: '< 500 ms' },
+    { name: `${label}: hit latency p99`, value: Math.round(percentile(latencies, 99)), unit: 'ms', target: '< 500 ms' },
+  ];
+}
+
+export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
+  const reader = await createPlateReader({ detMaxSide: 1280, threads: 2 });
+  try {
+    return [...(await readerAlone(reader, ctx)), ...(await realtime(1, reader, ctx)), ...(await realtime(2, reader, ctx))];
+  } finally {
+    await reader.close();
+  }
+}
