@@ -3,6 +3,7 @@ import { hotlistCommand } from './hotlist.ts';
 import { holdCommand } from './hold.ts';
 import { purgeCommand } from './purge.ts';
 import { evalCommand } from './eval.ts';
+import { evalVideoCommand } from './eval-video.ts';
 import { readCommand } from './read.ts';
 import { runCommand } from './run.ts';
 import { validateConfigCommand } from './validate-config.ts';
@@ -25,6 +26,10 @@ export const commands: Record<string, Command> = {
   },
   purge: { summary: 'purge --config FILE [--dry-run]  run one retention sweep now and print the counts', run: (args) => purgeCommand(args) },
   read: { summary: 'read IMAGE...                   read the plates in images, one JSON line per image', run: readCommand },
+  'eval-video': {
+    summary: 'eval-video --video FILE --truth FILE [--max-fps N]  one-read-per-pass accuracy on a video',
+    run: evalVideoCommand,
+  },
   eval: { summary: 'eval --dataset DIR [--out FILE] [--limit N]  measure reading accuracy on a labelled folder', run: evalCommand },
 };
 

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { DET_MEAN, DET_STD, detInputSize, detTensor, padImage } from '../../../src/detect/preprocess.ts';
+import type { RgbImage } from '../../../src/ocr/types.ts';
+
+function solid(width: number, height: number, rgb: [number, number, number]): RgbImage {
+  const data = Buffer.alloc(width * height * 3);
+  for (let i = 0; i < width * height; i++) data.set(rgb, i * 3);
+  return { width, height, data };
+}
+
+describe('detector pre-processing', () => {
+  it('scales the long side to maxSide, both sides multiples of 32', () => {
+    expect(detInputSize(1280, 720, 960)).toEqual({ width: 960, height: 544 });
+    expect(detInputSize(576, 432, 1280)).toEqual({ width: 1280, height: 960 });
+    expect(detInputSize(918, 1632, 1280)).toEqual({ width: 736, height: 1280 });
+    expect(detInputSize(1000, 10, 640)).toEqual({ width: 640, height: 32 });
+  });
+
+  it('writes BGR planes normalised with the ImageNet mean/std', () => {
+    const t = detTensor(solid(10, 6, [255, 0, 0]), { width: 32, height: 32 });
+    const plane = 32 * 32;
+    expect(t).toHaveLength(3 * plane);
+    expect(t[0]).toBeCloseTo((0 - DET_MEAN[0]) / DET_STD[0], 5); // B
+    expect(t[plane + 5]).toBeCloseTo((0 - DET_MEAN[1]) / DET_STD[1], 5); // G
+    expect(t[2 * plane + 100]).toBeCloseTo((1 - DET_MEAN[2]) / DET_STD[2], 5); // R
+  });
+
+  it('shrinks large images without losing the mean level', () => {
+    const t = detTensor(solid(1000, 700, [100, 100, 100]), { width: 96, height: 64 });
+    expect(t[96 * 64 + 1000]).toBeCloseTo((100 / 255 - DET_MEAN[1]) / DET_STD[1], 4);
+  });
+
+  it('pads an image with a border', () => {
+    const p = padImage(solid(2, 1, [10, 20, 30]), 1, [0, 0, 0]);
+    expect(p.width).toBe(4);
+    expect(p.height).toBe(3);
+    expect([...p.data.subarray(15, 21)]).toEqual([10, 20, 30, 10, 20, 30]);
+    expect([...p.data.subarray(0, 3)]).toEqual([0, 0, 0]);
+  });
+});

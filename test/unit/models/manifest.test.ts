@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AlprError } from '../../../src/errors.ts';
+import { loadManifest, manifestPathOf, verifyModels } from '../../../src/models/manifest.ts';
+
+function entry(name: string, file: object, sha256: string) {
+  return { name, role: 'test', file, sha256, source: 'test', licence: 'Apache-2.0', rebuild: 'written by the test' };
+}
+
+function tempModels(models: object[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'alpr-models-'));
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ version: 1, models }));
+  return dir;
+}
+
+async function errorOf(p: Promise<unknown>): Promise<AlprError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof AlprError) return err;
+    throw err;
+  }
+  throw new Error('expected an AlprError');
+}
+
+describe('model manifest', () => {
+  it('accepts a file whose sha256 matches', async () => {
+    const dir = tempModels([entry('m', { path: 'm.bin' }, createHash('sha256').update('model').digest('hex'))]);
+    writeFileSync(join(dir, 'm.bin'), 'model');
+    const models = await verifyModels(dir);
+    expect(models.get('m')?.path).toBe(join(dir, 'm.bin'));
+  });
+
+  it('rejects a checksum mismatch naming file, expected and actual', async () => {
+    const expected = 'a'.repeat(64);
+    const dir = tempModels([entry('m', { path: 'm.bin' }, expected)]);
+    writeFileSync(join(dir, 'm.bin'), 'tampered');
+    const err = await errorOf(verifyModels(dir));
+    expect(err.code).toBe('MODEL_CHECKSUM');
+    expect(err.message).toContain(join(dir, 'm.bin'));
+    expect(err.message).toContain(expected);
+    expect(err.message).toContain(createHash('sha256').update('tampered').digest('hex'));
+  });
+
+  it('reports a missing file naming the file and the manifest', async () => {
+    const dir = tempModels([entry('m', { path: 'gone.onnx' }, 'b'.repeat(64))]);
+    const err = await errorOf(verifyModels(dir));
+    expect(err.code).toBe('MODEL_MISSING');
+    expect(err.message).toContain(join(dir, 'gone.onnx'));
+    expect(err.message).toContain(join(dir, 'manifest.json'));
+  });
+
+  it('reports a missing npm package as a missing model', async () => {
+    const dir = tempModels([entry('m', { npm: 'no-such-package-alpr', path: 'x.onnx' }, 'b'.repeat(64))]);
+    const err = await errorOf(verifyModels(dir));
+    expect(err.code).toBe('MODEL_MISSING');
+    expect(err.message).toContain('no-such-package-alpr');
+  });
+
+  it('reports a missing manifest and an invalid one', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'alpr-models-'));
+    expect((await errorOf(verifyModels(empty))).code).toBe('MODEL_MISSING');
+    const bad = tempModels([{ name: 'm', file: { path: 'x' } }]);
+    const err = await errorOf(verifyModels(bad));
+    expect(err.code).toBe('MANIFEST_INVALID');
+    expect(err.message).toContain('sha256');
+  });
+
+  it('ships a manifest whose files are installed and match', async () => {
+    const manifest = loadManifest(manifestPathOf());
+    expect(manifest.models.map((m) => m.name)).toEqual(['det', 'rec', 'rec-keys']);
+    const models = await verifyModels();
+    expect(models.get('rec')?.path).toMatch(/ch_PP-OCRv4_rec_infer\.onnx$/);
+  });
+});

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { createPlateReader } from '../../../src/ocr/reader.ts';
+import type { PlateReader, RgbImage } from '../../../src/ocr/types.ts';
+
+/** A grey 640x360 scene with a white plate reading `text` and a timestamp in the corner. */
+async function scene(text: string): Promise<RgbImage> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360">
+    <rect width="640" height="360" fill="#6b6e72"/>
+    <rect x="150" y="110" width="340" height="140" fill="#3a3c40"/>
+    <rect x="220" y="170" width="200" height="64" rx="6" fill="#ffffff" stroke="#222" stroke-width="3"/>
+    <text x="320" y="221" font-family="DejaVu Sans" font-weight="bold" font-size="44" text-anchor="middle" fill="#000">${text}</text>
+    <text x="8" y="20" font-family="DejaVu Sans Mono" font-size="14" fill="#fff">2024-05-01 12:30:45</text>
+  </svg>`;
+  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
+}
+
+describe('plate reader (PP-OCRv4)', () => {
+  let reader: PlateReader;
+  beforeAll(async () => {
+    reader = await createPlateReader({ detMaxSide: 640, threads: 1 });
+  });
+  afterAll(async () => {
+    await reader.close();
+  });
+
+  it('reads a rendered plate and places its box on the plate', async () => {
+    const plates = await reader.read(await scene('7ABC123'));
+    expect(plates[0]?.text).toBe('7ABC123');
+    expect(plates[0]!.confidence).toBeGreaterThan(0.8);
+    const b = plates[0]!.box;
+    expect(b.x).toBeGreaterThanOrEqual(200);
+    expect(b.x + b.w).toBeLessThanOrEqual(440);
+    expect(b.y + b.h / 2).toBeGreaterThan(180);
+    expect(b.y + b.h / 2).toBeLessThan(225);
+  });
+
+  it('returns no plates for an empty scene', async () => {
+    const data = Buffer.alloc(320 * 240 * 3, 120);
+    expect(await reader.read({ width: 320, height: 240, data })).toEqual([]);
+  });
+});
