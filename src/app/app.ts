@@ -27,6 +27,10 @@ import { createIdGenerator } from '../store/ids.ts';
 import { PlateTracker } from '../track/tracker.ts';
 import { CameraPipeline, type CameraStats } from './camera-pipeline.ts';
 import { HotlistService } from './hotlist-service.ts';
+import { FixCache } from '../gps/fix-cache.ts';
+import { openSerialPort, SerialGpsReader } from '../gps/serial-reader.ts';
+import { RetentionSweeper } from '../retention/sweeper.ts';
+import { toDetectionPosition } from '../store/position.ts';
 import { assessHealth, type HealthReport } from './health.ts';
 import { AppMetrics } from './metrics.ts';
 import { PassRecorder, type ReadEvent } from './pass-recorder.ts';
@@ -58,6 +62,9 @@ export class App {
   private pipelines: CameraPipeline[] = [];
   private http: FastifyInstance | null = null;
   private hotlist: HotlistService | null = null;
+  private fixes: FixCache | null = null;
+  private gps: SerialGpsReader | null = null;
+  private sweeper: RetentionSweeper | null = null;
   readonly metrics: AppMetrics;
 
   constructor(
@@ -71,7 +78,10 @@ export class App {
         outbox: () => this.outboxStats(),
         diskFreeBytes: () => this.diskFreeBytes(),
         hotlistAgeMs: () => this.hotlist?.ageMs() ?? null,
-        gpsFixAgeMs: () => null,
+        gpsFixAgeMs: () => {
+          const fix = this.fixes?.latest();
+          return fix ? this.deps.clock.now() - fix.receivedAt : null;
+        },
       },
     );
   }
@@ -113,6 +123,34 @@ export class App {
     mkdirSync(cfg.store.dataDir, { recursive: true });
     const db = openDatabase(databaseFile(cfg.store.dataDir));
     this.db = db;
+    // Finishes any purge a crash interrupted before new reads arrive, then sweeps on its timer.
+    this.sweeper = new RetentionSweeper({
+      db,
+      dataDir: cfg.store.dataDir,
+      clock,
+      config: cfg.retention,
+      logger: logger.child({ stage: 'retention' }),
+      onStatus: (status) => logger.info({ retention: status }, 'retention'),
+    });
+    await this.sweeper.start();
+
+    if (cfg.gps.serial || cfg.gps.surveyed) {
+      this.fixes = new FixCache(clock, {
+        maxAgeMs: cfg.gps.maxFixAgeMs,
+        ...(cfg.gps.surveyed ? { surveyed: cfg.gps.surveyed } : {}),
+      });
+    }
+    if (cfg.gps.serial) {
+      this.gps = new SerialGpsReader({
+        path: cfg.gps.serial.path,
+        baudRate: cfg.gps.serial.baudRate,
+        clock,
+        cache: this.fixes as FixCache,
+        logger: logger.child({ stage: 'gps' }),
+        open: openSerialPort,
+      });
+      await this.gps.start();
+    }
 
     if (cfg.http.enabled) {
       // Up before the slow parts, so /healthz can say what is still missing during start-up.
@@ -167,6 +205,7 @@ export class App {
       recorder,
       hotlist: new HotlistRepo(db),
       matcher: this.hotlist.cache,
+      ...(this.fixes ? { position: (at: number) => toDetectionPosition((this.fixes as FixCache).nearest(at)) } : {}),
       onRead: (event) => {
         this.metrics.passes.inc({ camera: event.cameraId });
         if (event.hits.length > 0) this.metrics.hits.inc({ camera: event.cameraId }, event.hits.length);
@@ -240,6 +279,8 @@ export class App {
   async stop(): Promise<void> {
     await Promise.all(this.pipelines.map((p) => p.stop()));
     await this.hotlist?.stop();
+    await this.gps?.stop();
+    await this.sweeper?.stop();
     await this.publisher?.stop();
     await this.transport?.stop();
     if (this.ownsReader) await this.reader?.close();

@@ -5,6 +5,7 @@
  */
 import { FrameQueue, type QueuePolicy } from '../capture/frame-queue.ts';
 import type { Frame, FrameSource } from '../capture/frame.ts';
+import { isLiveFrameSource } from '../capture/live-source.ts';
 import type { PlateRead, PlateReader } from '../ocr/types.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { CameraState } from './health.ts';
@@ -76,11 +77,21 @@ export class CameraPipeline {
   }
 
   get state(): CameraState {
+    // A live camera's own connection state is the truth while the pipeline runs.
+    if ((this.currentState === 'streaming' || this.currentState === 'starting') && isLiveFrameSource(this.source)) {
+      const live = this.source.status;
+      if (live.state === 'connecting' || live.state === 'waiting-retry') return 'reconnecting';
+    }
     return this.currentState;
   }
 
+  /** The live camera's last connection error while it reconnects, else the pipeline's failure. */
   get error(): Error | null {
-    return this.failure;
+    if (this.failure) return this.failure;
+    if (this.state === 'reconnecting' && isLiveFrameSource(this.source) && this.source.status.lastError) {
+      return new Error(this.source.status.lastError);
+    }
+    return null;
   }
 
   get queueDepth(): number {

@@ -3,7 +3,8 @@
  * and the store are up and (when delivery is enabled) the broker is connected. Every failing
  * part is named, so an installer reading /healthz knows what to fix.
  */
-export type CameraState = 'starting' | 'streaming' | 'ended' | 'failed';
+/** 'reconnecting': a live camera lost its stream and is retrying with backoff. */
+export type CameraState = 'starting' | 'streaming' | 'reconnecting' | 'ended' | 'failed';
 
 export interface HealthSnapshot {
   cameras: Array<{ id: string; state: CameraState; error?: string }>;

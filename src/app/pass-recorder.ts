@@ -10,6 +10,7 @@ import type { HotlistRepo } from '../hotlist/repo.ts';
 import type { PlateRead } from '../ocr/types.ts';
 import { writeCrop } from '../store/crops.ts';
 import type { Hit } from '../store/hits-repo.ts';
+import type { DetectionPosition } from '../store/position.ts';
 import type { PassDecision, PassSink } from './camera-pipeline.ts';
 
 export interface ReadEvent {
@@ -34,6 +35,8 @@ export interface PassRecorderOptions {
    * and its alternatives, with staleness. Preferred over `hotlist`.
    */
   matcher?: HotlistMatcher;
+  /** Where the vehicle was seen at a capture time (GPS fix cache or surveyed position), if known. */
+  position?: (capturedAt: number) => DetectionPosition | null;
   onRead: (event: ReadEvent) => void;
 }
 
@@ -62,7 +65,7 @@ export class PassRecorder implements PassSink {
     const matches = this.o.matcher
       ? this.o.matcher.match({ text: read.text, candidates: read.candidates })
       : matchExact(this.o.hotlist, read.text);
-    const recorded = this.o.recorder.recordDetection({ detectionId, cameraId: pass.cameraId, capturedAt, read, crop, matches });
+    const recorded = this.o.recorder.recordDetection({ detectionId, cameraId: pass.cameraId, capturedAt, read, crop, matches, position: this.o.position?.(capturedAt) ?? null });
     this.o.onRead({
       detectionId: recorded.detectionId,
       cameraId: pass.cameraId,

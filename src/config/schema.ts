@@ -419,7 +419,7 @@ export const retentionSchema = z
       .min(0)
       .max(1_000)
       .default(10)
-      .describe('Pause between two chunks of a purge, in ms: time for the pipeline\'s own file writes and commits.'),
+      .describe('Least pause between two chunks of a purge, in ms (it is also at least half the time the last chunk took): time for the pipeline\'s own writes.'),
     diskFloorMb: z
       .int()
       .min(0)
@@ -449,6 +449,36 @@ export const retentionSchema = z
 
 export type RetentionConfig = z.output<typeof retentionSchema>;
 
+const gpsSchema = z
+  .strictObject({
+    serial: z
+      .strictObject({
+        path: z.string().min(1).max(4096).describe('Serial device of the NMEA receiver, e.g. /dev/ttyACM0 or a /dev/serial/by-id/ link.'),
+        baudRate: z.int().min(1200).max(921_600).default(9600).describe('Line speed of the receiver.'),
+      })
+      .optional()
+      .describe('A GPS receiver speaking NMEA 0183 on a serial port (patrol cars).'),
+    surveyed: z
+      .strictObject({
+        lat: z.number().min(-90).max(90).describe('Latitude in degrees (WGS84).'),
+        lon: z.number().min(-180).max(180).describe('Longitude in degrees (WGS84).'),
+        altitude: z.number().min(-500).max(9000).optional().describe('Metres above mean sea level.'),
+        use: z
+          .enum(['always', 'fallback'])
+          .default('always')
+          .describe('"always" for fixed poles; "fallback" only when the receiver has no recent fix.'),
+      })
+      .optional()
+      .describe('A surveyed position for a fixed install.'),
+    maxFixAgeMs: z
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(3_000)
+      .describe('A fix further than this from a frame\'s capture time is stored as stale, never as the position.'),
+  })
+  .describe('Where each detection was seen. With neither serial nor surveyed, detections carry no position.');
+
 export const configSchema = z
   .strictObject({
     device: z
@@ -465,6 +495,7 @@ export const configSchema = z
     hotlist: hotlistSchema.prefault({}),
     mqtt: mqttSchema.prefault({}),
     retention: retentionSchema.prefault({}),
+    gps: gpsSchema.prefault({}),
     http: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Serve /healthz and /metrics (and later the officer page) on a local port.'),

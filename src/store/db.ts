@@ -39,6 +39,8 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // Purged plate text must not linger in free pages past the 30-day limit.
+    db.pragma('secure_delete = FAST');
     migrate(db, file, options.migrations ?? defaultMigrations, options.clock ?? systemClock);
   } catch (err) {
     db.close();

@@ -2,6 +2,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Box, PlateCandidate } from '../ocr/types.ts';
 import type { Database } from './db.ts';
+import { positionColumns, positionFromColumns, type DetectionPosition, type PositionColumns } from './position.ts';
 
 export interface Detection {
   id: string;
@@ -14,9 +15,14 @@ export interface Detection {
   /** Relative to the data dir, "/" separated; null when no crop was stored. */
   cropPath: string | null;
   createdAt: number;
+  /**
+   * Where the read was taken (see position.ts). On insert, absent or null stores no position
+   * (all gps_* columns NULL); on read it is null for such a row.
+   */
+  position?: DetectionPosition | null;
 }
 
-interface DetectionRow {
+interface DetectionRow extends PositionColumns {
   id: string;
   captured_at: number;
   camera_id: string;
@@ -42,6 +48,7 @@ function fromRow(r: DetectionRow): Detection {
     box: { x: r.box_x, y: r.box_y, w: r.box_w, h: r.box_h },
     cropPath: r.crop_path,
     createdAt: r.created_at,
+    position: positionFromColumns(r),
   };
 }
 
@@ -53,8 +60,10 @@ export class DetectionsRepo {
 
   constructor(db: Database) {
     this.insertStmt = db.prepare(`INSERT INTO detections
-      (id, captured_at, camera_id, plate, confidence, candidates, box_x, box_y, box_w, box_h, crop_path, created_at)
-      VALUES (@id, @captured_at, @camera_id, @plate, @confidence, @candidates, @box_x, @box_y, @box_w, @box_h, @crop_path, @created_at)`);
+      (id, captured_at, camera_id, plate, confidence, candidates, box_x, box_y, box_w, box_h, crop_path, created_at,
+       gps_lat, gps_lon, gps_fix_type, gps_fix_age_ms, gps_hdop, gps_satellites, gps_speed_mps, gps_heading_deg)
+      VALUES (@id, @captured_at, @camera_id, @plate, @confidence, @candidates, @box_x, @box_y, @box_w, @box_h, @crop_path, @created_at,
+       @gps_lat, @gps_lon, @gps_fix_type, @gps_fix_age_ms, @gps_hdop, @gps_satellites, @gps_speed_mps, @gps_heading_deg)`);
     this.getStmt = db.prepare('SELECT * FROM detections WHERE id = ?');
     this.byPlateStmt = db.prepare('SELECT * FROM detections WHERE plate = ? ORDER BY captured_at DESC LIMIT ?');
     this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM detections');
@@ -74,6 +83,7 @@ export class DetectionsRepo {
       box_h: d.box.h,
       crop_path: d.cropPath,
       created_at: Math.floor(d.createdAt),
+      ...positionColumns(d.position),
     } satisfies DetectionRow);
   }
 

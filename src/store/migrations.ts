@@ -249,4 +249,18 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'detection indexes set aside during a mass purge',
+    up(db) {
+      db.exec(`
+        -- Secondary indexes of detections set aside during a mass purge (their CREATE statements);
+        -- rebuilt when it ends or, after a crash, when the sweeper starts.
+        CREATE TABLE retention_dropped_indexes (
+          name  TEXT PRIMARY KEY,
+          sql   TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];

@@ -5,6 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app/app.ts';
 import { parseConfigText } from '../../src/config/load.ts';
@@ -13,12 +14,14 @@ import { systemClock } from '../../src/platform/clock.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import { packageRoot } from '../../src/platform/paths.ts';
 
-describe('health and metrics endpoints', () => {
+describe('daemon on stills: health, metrics and stored position', () => {
   let app: App;
   let base: string;
+  let dataDirUsed: string;
 
   beforeAll(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'alpr-http-'));
+    dataDirUsed = dataDir;
     // A broker URL where nothing listens: delivery is enabled but cannot connect.
     const deadBroker = `mqtt://127.0.0.1:${await freePort()}`;
     const config = parseConfigText(
@@ -27,6 +30,7 @@ describe('health and metrics endpoints', () => {
         `store: {dataDir: ${JSON.stringify(dataDir)}}`,
         `mqtt: {url: ${JSON.stringify(deadBroker)}}`,
         'http: {port: 0}',
+        'gps: {surveyed: {lat: 38.5559, lon: -121.4447, altitude: 12}}',
       ].join('\n'),
       'http.yaml',
     );
@@ -62,5 +66,13 @@ describe('health and metrics endpoints', () => {
     expect(text).toMatch(/^alpr_hotlist_age_seconds Nan$/m);
     const passes = Number(/^alpr_passes_total\{camera="stills"\} (\d+)$/m.exec(text)?.[1]);
     expect(passes).toBeGreaterThanOrEqual(3);
+  });
+
+  it('stores the surveyed position of a fixed install with every detection', () => {
+    const db = new Database(join(dataDirUsed, 'alpr.db'), { readonly: true });
+    const rows = db.prepare('SELECT gps_lat AS lat, gps_lon AS lon, gps_fix_type AS type FROM detections').all() as { lat: number; lon: number; type: string }[];
+    db.close();
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const r of rows) expect(r).toEqual({ lat: 38.5559, lon: -121.4447, type: 'surveyed' });
   });
 });

@@ -1,0 +1,282 @@
+/**
+ * Store bench: (1) ingest rate of detections with crops through the real store path (crop file
+ * written atomically with fsync, then DetectionRecorder.recordDetection with a position), and
+ * (2) a retention purge of 30 days at 1 read/s (~2.6 million rows) while reads keep arriving,
+ * reporting the purge's wall time and the worst latency a concurrent read saw.
+ *
+ *   npm run bench -- store     (STORE_BENCH_DAYS, STORE_BENCH_FILE_DAYS, STORE_BENCH_INGEST,
+ *                               STORE_BENCH_READ_MS to scale)
+ *
+ * Crop files for all 2.6 million purged reads would be ~25 GB here (10 KB JPEGs) and take longer
+ * to create than the bench may run, so the purge is measured twice: 30 days of rows without
+ * files (the database side), and 1 day at 1 read/s with every crop file written and flushed to
+ * disk first (the file side: unlinking files that are on disk, as 30-day-old crops are, costs
+ * far more than unlinking files still in the page cache).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import sharp from 'sharp';
+import { DetectionRecorder } from '../../src/alerts/recorder.ts';
+import { retentionSchema } from '../../src/config/schema.ts';
+import { systemClock, type Clock } from '../../src/platform/clock.ts';
+import { RetentionSweeper } from '../../src/retention/sweeper.ts';
+import { cropRelativePath, writeFileAtomic } from '../../src/store/crops.ts';
+import { databaseFile, openDatabase, type Database } from '../../src/store/db.ts';
+import { createIdGenerator, formatUuidV7 } from '../../src/store/ids.ts';
+import type { DetectionPosition } from '../../src/store/position.ts';
+import type { BenchContext, BenchFigure } from './types.ts';
+
+const DAY = 86_400_000;
+const envInt = (name: string, fallback: number): number => {
+  const v = Number(process.env[name]);
+  return Number.isInteger(v) && v >= 0 ? v : fallback;
+};
+
+async function plateJpeg(): Promise<Buffer> {
+  const w = 240;
+  const h = 60;
+  const data = Buffer.alloc(w * h * 3);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 37 + ((i / 3 / w) | 0) * 11) & 0xff;
+  return sharp(data, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
+}
+
+function recorderFor(db: Database, clock: Clock): DetectionRecorder {
+  return new DetectionRecorder(db, { clock, newId: createIdGenerator(clock), hitsTopic: 'alpr/bench/dev/hits', agency: 'bench', deviceId: 'dev' });
+}
+
+const position = (i: number): DetectionPosition => ({
+  fixType: '3d',
+  lat: 40.7 + (i % 1000) / 10_000,
+  lon: -74 + (i % 997) / 10_000,
+  fixAgeMs: 200,
+  hdop: 0.9,
+  satellites: 10,
+  speedMps: 12,
+  headingDeg: 90,
+});
+
+/** One read through the store path: crop file (atomic, fsync) then the detection row. */
+async function storeRead(dataDir: string, recorder: DetectionRecorder, jpeg: Buffer, i: number, capturedAt: number): Promise<void> {
+  const id = recorder.newDetectionId();
+  const path = cropRelativePath(id, capturedAt);
+  await writeFileAtomic(join(dataDir, ...path.split('/')), jpeg);
+  recorder.recordDetection({
+    detectionId: id,
+    cameraId: `cam${i % 4}`,
+    capturedAt,
+    read: { text: `P${(i * 7919) % 1_000_000}`, confidence: 0.9, box: { x: 10, y: 20, w: 120, h: 30 }, candidates: [] },
+    crop: { path, jpeg },
+    matches: [],
+    position: position(i),
+  });
+}
+
+async function ingest(ctx: BenchContext, jpeg: Buffer, n: number, concurrency: number): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'alpr-bench-ingest-'));
+  const db = openDatabase(databaseFile(dataDir));
+  const recorder = recorderFor(db, systemClock);
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        await storeRead(dataDir, recorder, jpeg, i, Date.now());
+      }
+    }),
+  );
+  const rate = n / ((performance.now() - t0) / 1000);
+  ctx.log(`ingest: ${n} reads with crops, ${concurrency} in flight: ${rate.toFixed(0)}/s`);
+  db.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return rate;
+}
+
+function dbOnlyRate(n: number): number {
+  const dataDir = mkdtempSync(join(tmpdir(), 'alpr-bench-db-'));
+  const db = openDatabase(databaseFile(dataDir));
+  const recorder = recorderFor(db, systemClock);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    recorder.recordDetection({
+      cameraId: 'cam0',
+      capturedAt: Date.now(),
+      read: { text: `P${i}`, confidence: 0.9, box: { x: 1, y: 2, w: 3, h: 4 }, candidates: [] },
+      crop: { path: `crops/2025/01/01/x${i}.jpg`, jpeg: Buffer.alloc(0) },
+      matches: [],
+      position: position(i),
+    });
+  }
+  const rate = n / ((performance.now() - t0) / 1000);
+  db.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return rate;
+}
+
+/**
+ * Fills `days` days at 1 read/s, all expired at `now` (captured 30 + `days` .. 30 days ago), the
+ * oldest `files` of them with crop files; plus one recent day that must survive.
+ */
+function generate(ctx: BenchContext, db: Database, dataDir: string, jpeg: Buffer, now: number, days: number, files: number): number {
+  const expired = days * 86_400;
+  const n = expired + 86_400;
+  const start = now - (30 + days) * DAY - 1000;
+  const t0 = performance.now();
+  // Bulk load without the random-order indices, then build them once.
+  db.exec('DROP INDEX detections_plate; DROP INDEX detections_location;');
+  const insert = db.prepare(`INSERT INTO detections (id, captured_at, camera_id, plate, confidence, candidates, box_x, box_y, box_w, box_h,
+    crop_path, created_at, gps_lat, gps_lon, gps_fix_type, gps_fix_age_ms, gps_hdop, gps_satellites, gps_speed_mps, gps_heading_deg)
+    VALUES (?, ?, 'cam0', ?, 0.9, '[]', 10, 20, 120, 30, ?, ?, ?, ?, '3d', 200, 0.9, 10, 12, 90)`);
+  const rand = new Uint8Array(8);
+  const dirs = new Set<string>();
+  for (let base = 0; base < n; base += 100_000) {
+    db.transaction(() => {
+      for (let i = base; i < Math.min(n, base + 100_000); i++) {
+        const t = i < expired ? start + i * 1000 : now - DAY + (i - expired) * 1000;
+        const id = formatUuidV7(t, i & 0xfff, rand);
+        let cropPath: string | null = null;
+        if (i < files) {
+          cropPath = cropRelativePath(id, t);
+          const dir = join(dataDir, ...cropPath.split('/').slice(0, -1));
+          if (!dirs.has(dir)) {
+            mkdirSync(dir, { recursive: true });
+            dirs.add(dir);
+          }
+          writeFileSync(join(dataDir, ...cropPath.split('/')), jpeg);
+        }
+        insert.run(id, t, `P${(i * 7919) % 1_000_000}`, cropPath, t, 40.7 + (i % 1000) / 10_000, -74 + (i % 997) / 10_000);
+      }
+    })();
+  }
+  db.exec(`CREATE INDEX detections_plate ON detections(plate);
+    CREATE INDEX detections_location ON detections(gps_lat, gps_lon) WHERE gps_lat IS NOT NULL;`);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  if (files > 0) execFileSync('sync'); // old crops are on disk, not in the page cache
+  ctx.log(`generated ${n} rows (${expired} expired, ${files} with crop files) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return n;
+}
+
+interface PurgeFigures {
+  days: number;
+  rows: number;
+  wallS: number;
+  images: number;
+  readsDuring: number;
+  maxReadLatencyMs: number;
+  p99ReadLatencyMs: number;
+  maxLoopDelayMs: number;
+  /** The same reads for 5 s before the purge. */
+  baselineMaxMs: number;
+  baselineP99Ms: number;
+  baselineReadsPerS: number;
+}
+
+async function purgeWhileReading(ctx: BenchContext, jpeg: Buffer, days: number, files: number, chunkSize: number): Promise<PurgeFigures> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'alpr-bench-purge-'));
+  const db = openDatabase(databaseFile(dataDir));
+  const now = Date.now();
+  const rows = generate(ctx, db, dataDir, jpeg, now, days, files);
+  const sweeper = new RetentionSweeper({
+    db,
+    dataDir,
+    clock: systemClock,
+    config: retentionSchema.parse({ chunkSize, diskFloorMb: 0 }),
+  });
+
+  // Reads keep arriving every `readEveryMs` (default 50 ms: 20/s, 20x a busy lane) through the
+  // full store path (crop write with fsync, then the row): first 5 s alone (the baseline on this
+  // machine now), then during the purge.
+  const readEveryMs = envInt('STORE_BENCH_READ_MS', 50);
+  const recorder = recorderFor(db, systemClock);
+  let i = 0;
+  const readWhile = async (busy: () => boolean, latencies: number[]): Promise<void> => {
+    while (busy()) {
+      const intended = performance.now() + readEveryMs;
+      await new Promise((r) => setTimeout(r, readEveryMs));
+      await storeRead(dataDir, recorder, jpeg, i++, Date.now());
+      latencies.push(performance.now() - intended);
+    }
+  };
+  const baseline: number[] = [];
+  const baselineEnd = performance.now() + 5_000;
+  await readWhile(() => performance.now() < baselineEnd, baseline);
+  baseline.sort((a, b) => a - b);
+
+  const latencies: number[] = [];
+  let running = true;
+  const reader = readWhile(() => running, latencies);
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const t0 = performance.now();
+  const r = await sweeper.sweepOnce();
+  const wallS = (performance.now() - t0) / 1000;
+  loop.disable();
+  running = false;
+  await reader;
+  latencies.sort((a, b) => a - b);
+  const figures: PurgeFigures = {
+    days,
+    rows: r.age.rowsDeleted,
+    wallS,
+    images: r.age.imagesDeleted,
+    readsDuring: latencies.length,
+    maxReadLatencyMs: latencies.at(-1) ?? 0,
+    p99ReadLatencyMs: latencies[Math.floor(latencies.length * 0.99)] ?? 0,
+    maxLoopDelayMs: loop.max / 1e6,
+    baselineMaxMs: baseline.at(-1) ?? 0,
+    baselineP99Ms: baseline[Math.floor(baseline.length * 0.99)] ?? 0,
+    baselineReadsPerS: baseline.length / 5,
+  };
+  ctx.log(
+    `purge (chunk ${chunkSize}): ${figures.rows} of ${rows} rows, ${figures.images} images in ${wallS.toFixed(1)} s; ` +
+      `${figures.readsDuring} reads stored meanwhile (one every ${readEveryMs} ms, ${(figures.readsDuring / wallS).toFixed(1)}/s), ` +
+      `latency max ${figures.maxReadLatencyMs.toFixed(0)} ms, p99 ${figures.p99ReadLatencyMs.toFixed(0)} ms; ` +
+      `before the purge ${figures.baselineReadsPerS.toFixed(1)}/s, max ${figures.baselineMaxMs.toFixed(0)} ms, p99 ${figures.baselineP99Ms.toFixed(0)} ms`,
+  );
+  db.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  return figures;
+}
+
+export default async function storeBench(ctx: BenchContext): Promise<BenchFigure[]> {
+  const jpeg = await plateJpeg();
+  ctx.log(`crop JPEG: ${jpeg.length} bytes`);
+  const nIngest = envInt('STORE_BENCH_INGEST', 10_000);
+  const seq = await ingest(ctx, jpeg, Math.min(nIngest, 1_000), 1);
+  const par = await ingest(ctx, jpeg, nIngest, 16);
+  const dbRate = dbOnlyRate(20_000);
+  ctx.log(`recordDetection alone (no file): ${dbRate.toFixed(0)}/s`);
+
+  const days = envInt('STORE_BENCH_DAYS', 30);
+  const rowsOnly = await purgeWhileReading(ctx, jpeg, days, 0, 5_000);
+  const fileDays = envInt('STORE_BENCH_FILE_DAYS', 1);
+  const withFiles = await purgeWhileReading(ctx, jpeg, fileDays, fileDays * 86_400, 5_000);
+  const imagesPerS = withFiles.images / withFiles.wallS;
+  const figures = (p: PurgeFigures, label: string): BenchFigure[] => [
+    { name: `${label}: reads stored per second during the purge`, value: Number((p.readsDuring / p.wallS).toFixed(1)), unit: 'reads/s' },
+    { name: `${label}: reads stored per second before the purge`, value: Number(p.baselineReadsPerS.toFixed(1)), unit: 'reads/s' },
+    { name: `${label}: max latency of a read before the purge`, value: Math.round(p.baselineMaxMs), unit: 'ms' },
+    { name: `${label}: max latency of a read during the purge`, value: Math.round(p.maxReadLatencyMs), unit: 'ms' },
+    { name: `${label}: p99 latency of a read during the purge`, value: Math.round(p.p99ReadLatencyMs), unit: 'ms' },
+    { name: `${label}: max event-loop delay during the purge`, value: Math.round(p.maxLoopDelayMs), unit: 'ms' },
+  ];
+  return [
+    { name: 'ingest with crop (fsync), 1 in flight', value: Math.round(seq), unit: 'reads/s' },
+    { name: 'ingest with crop (fsync), 16 in flight', value: Math.round(par), unit: 'reads/s', target: '>= 2000' },
+    { name: 'recordDetection alone (row + position, no file)', value: Math.round(dbRate), unit: 'reads/s' },
+    { name: `purge ${rowsOnly.rows} rows (${days} d at 1/s), no files`, value: Number(rowsOnly.wallS.toFixed(1)), unit: 's', target: '< 60' },
+    { name: 'purge rate, rows only', value: Math.round(rowsOnly.rows / rowsOnly.wallS), unit: 'rows/s' },
+    ...figures(rowsOnly, 'rows only'),
+    { name: `purge ${withFiles.rows} rows with ${withFiles.images} crop files on disk`, value: Number(withFiles.wallS.toFixed(1)), unit: 's' },
+    { name: 'purge rate, with files', value: Math.round(imagesPerS), unit: 'reads/s' },
+    ...figures(withFiles, 'with files'),
+    {
+      name: `estimated purge of ${days} d at 1/s with every crop file (at the measured rate)`,
+      value: Math.round((days * 86_400) / imagesPerS),
+      unit: 's',
+    },
+  ];
+}
