@@ -176,8 +176,29 @@ export function runnerUpReading(line: Pick<LineRead, 'chars'>): PlateCandidate |
 }
 
 /**
- * Plates in one image, best first: every region scoring at least `minPlateScore`, with its
- * other readings and the other plausible lines of the image as candidates.
+ * Whether `small` is printed on the plate `plate` rather than being a plate itself: a line just
+ * above or below it (state name, slogan, dealer frame), under its width, clearly shorter.
+ */
+export function isPlateAnnotation(small: Box, plate: Box): boolean {
+  if (small.h >= 0.6 * plate.h) return false;
+  const overlapX = Math.min(small.x + small.w, plate.x + plate.w) - Math.max(small.x, plate.x);
+  if (overlapX < 0.5 * small.w) return false;
+  const gap = small.y >= plate.y + plate.h ? small.y - (plate.y + plate.h) : plate.y - (small.y + small.h);
+  return gap <= plate.h;
+}
+
+/** Whether `line` lies on or right around the plate `plate` (a candidate reading of it). */
+export function isNearPlate(line: Box, plate: Box): boolean {
+  const cx = line.x + line.w / 2;
+  const cy = line.y + line.h / 2;
+  return cx >= plate.x - 0.5 * plate.w && cx <= plate.x + 1.5 * plate.w && cy >= plate.y - 1.5 * plate.h && cy <= plate.y + 2.5 * plate.h;
+}
+
+/**
+ * Plates in one image, best first: every region scoring at least `minPlateScore` that is not
+ * text printed on a bigger plate, with its other readings and the plausible lines around it
+ * as candidates (never another vehicle's plate: a hot-list match on a candidate must concern
+ * this plate).
  */
 export function selectPlates(lines: readonly LineRead[], opts: SelectOptions = DEFAULT_SELECT_OPTIONS): PlateRead[] {
   const merged = mergeFragments(lines).filter((r) => r.line.chars.length > 0);
@@ -193,7 +214,8 @@ export function selectPlates(lines: readonly LineRead[], opts: SelectOptions = D
     else kept.push({ ...r, alternatives: [...r.alternatives] });
   }
 
-  const plates = kept.filter((r) => r.score >= opts.minPlateScore);
+  const plausible = kept.filter((r) => r.score >= opts.minPlateScore);
+  const plates = plausible.filter((r) => !plausible.some((p) => p !== r && isPlateAnnotation(r.line.box, p.line.box)));
   const others = kept.filter((r) => r.score >= opts.minCandidateScore);
   return plates.map((region) => {
     const text = textOf(region.line);
@@ -208,7 +230,11 @@ export function selectPlates(lines: readonly LineRead[], opts: SelectOptions = D
     const runnerUp = runnerUpReading(region.line);
     if (runnerUp) add(runnerUp.text, runnerUp.confidence);
     for (const alt of region.alternatives) add(textOf(alt), meanConfidence(alt.chars));
-    for (const other of others) if (other !== region) add(textOf(other.line), meanConfidence(other.line.chars));
+    for (const other of others) {
+      if (other !== region && !plates.includes(other) && isNearPlate(other.line.box, region.line.box)) {
+        add(textOf(other.line), meanConfidence(other.line.chars));
+      }
+    }
     return { text, confidence: round3(meanConfidence(region.line.chars)), box: region.line.box, candidates };
   });
 }

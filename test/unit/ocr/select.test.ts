@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { DecodedChar } from '../../../src/ocr/ctc.ts';
 import {
   canMerge,
+  isPlateAnnotation,
   lengthScore,
   mergeFragments,
   mixScore,
@@ -48,10 +49,27 @@ describe('selectPlates', () => {
     expect(plates[0]?.box).toEqual({ x: 300, y: 400, w: 108, h: 28 });
   });
 
-  it('offers the other plausible lines as candidates, best first', () => {
-    const plates = selectPlates([line('8FJK472', 300, 400, 28), line('FJK4721', 900, 100, 10)]);
+  it('offers plausible lines on or around the plate as candidates, never text far away', () => {
+    const plates = selectPlates([line('8FJK472', 300, 400, 28), line('FJK4721', 310, 432, 10), line('7ABC12', 900, 100, 10)]);
     expect(plates[0]?.text).toBe('8FJK472');
     expect(plates[0]?.candidates.map((c) => c.text)).toContain('FJK4721');
+    expect(plates.flatMap((p) => p.candidates.map((c) => c.text))).not.toContain('7ABC12');
+  });
+
+  it("never offers another vehicle's plate as a candidate", () => {
+    const plates = selectPlates([line('8FJK472', 300, 400, 28), line('6TRK902', 900, 100, 28)]);
+    expect(plates.map((p) => p.text).sort()).toEqual(['6TRK902', '8FJK472']);
+    for (const p of plates) expect(p.candidates.map((c) => c.text)).not.toContain(p.text === '6TRK902' ? '8FJK472' : '6TRK902');
+  });
+
+  it('does not report a state name or slogan printed above or below a plate as a plate', () => {
+    // "CALIFORNIA" partly cut by the frame edge reads like a 7-character plate; it sits just above the real one.
+    const plates = selectPlates([line('6TRK902', 257, 36, 49, 0.99, 225), line('CAJ0RHD', 303, 0, 18, 0.83, 134)]);
+    expect(plates.map((p) => p.text)).toEqual(['6TRK902']);
+    expect(isPlateAnnotation({ x: 303, y: 0, w: 134, h: 18 }, { x: 257, y: 36, w: 225, h: 49 })).toBe(true);
+    // A second plate of similar height beside it, or a small line far below, is not an annotation.
+    expect(isPlateAnnotation({ x: 600, y: 40, w: 200, h: 45 }, { x: 257, y: 36, w: 225, h: 49 })).toBe(false);
+    expect(isPlateAnnotation({ x: 300, y: 300, w: 134, h: 18 }, { x: 257, y: 36, w: 225, h: 49 })).toBe(false);
   });
 
   it('returns nothing when no line reads like a plate', () => {
