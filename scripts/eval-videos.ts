@@ -108,7 +108,7 @@ export function everyKth<T>(items: readonly T[], k: number): T[] {
 
 /** What happened to a one-pass video, for the failure summary (false reads are added on). */
 export function outcome(r: VideoFigures): string {
-  const pass = r.missed > 0 ? 'missed' : r.duplicates > 0 ? 'split (duplicates)' : r.correct === r.vehicles ? 'correct' : 'wrong text';
+  const pass = r.missed > 0 ? 'missed' : r.duplicates > 0 ? 'extra reads (duplicates)' : r.correct === r.vehicles ? 'correct' : 'wrong text';
   return r.falseReads > 0 ? `${pass} + false read` : pass;
 }
 

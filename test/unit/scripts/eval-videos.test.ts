@@ -71,7 +71,7 @@ describe('everyKth and outcome', () => {
   it('names what happened to a pass', () => {
     expect(outcome(row({}))).toBe('correct');
     expect(outcome(row({ correct: 0 }))).toBe('wrong text');
-    expect(outcome(row({ reads: 2, correct: 0, duplicates: 1 }))).toBe('split (duplicates)');
+    expect(outcome(row({ reads: 2, correct: 0, duplicates: 1 }))).toBe('extra reads (duplicates)');
     expect(outcome(row({ reads: 0, correct: 0, missed: 1 }))).toBe('missed');
     expect(outcome(row({ reads: 2, falseReads: 1 }))).toBe('correct + false read');
   });
