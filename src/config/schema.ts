@@ -278,7 +278,12 @@ const trackSchema = z
       .max(3_600_000)
       .default(10_000)
       .describe('A pass whose plate equals one that ended on the same camera within this many ms is merged, not stored again.'),
-    minFrames: z.int().min(1).max(100).default(1).describe('Frames a pass needs before it is reported (raise to drop one-frame noise).'),
+    minFrames: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(2)
+      .describe('Frames a pass needs before it is reported: 2 drops one-frame noise (signs, partial plates at the frame edge); 1 keeps plates seen once.'),
   })
   .describe('Multi-frame tracking: one read per vehicle pass.');
 
