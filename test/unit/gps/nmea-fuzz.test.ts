@@ -7,17 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { FixAssembler, NmeaParser, type NmeaCounters, type NmeaSentence } from '../../../src/gps/nmea.ts';
 import { generateDriveLog } from '../../../scripts/fixtures/gen-nmea.ts';
+import { mulberry32 } from '../../../scripts/fixtures/prng.ts';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const randInt = (rand: Rand, n: number): number => Math.floor(rand() * n);
