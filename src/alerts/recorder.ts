@@ -4,6 +4,7 @@
  * `recordDetection` once per kept read, after the crop is written (a crash in between leaves an
  * orphan image, never a row pointing at a missing one).
  */
+import { AlprError } from '../errors.ts';
 import type { HotlistMatch } from '../hotlist/types.ts';
 import type { PlateRead } from '../ocr/types.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -45,6 +46,11 @@ export interface DetectionInput {
   position?: DetectionPosition | null;
 }
 
+/** The pass's final decision for a detection already stored when the pass first hit. */
+export interface RevisionInput extends Omit<DetectionInput, 'detectionId' | 'position'> {
+  detectionId: string;
+}
+
 export interface RecordedDetection {
   detectionId: string;
   hits: Hit[];
@@ -73,6 +79,18 @@ export class DetectionRecorder {
   }
 
   recordDetection(input: DetectionInput): RecordedDetection {
+    return this.commit(input, false);
+  }
+
+  /**
+   * Stores the final decision of a pass whose detection was recorded early (on its first
+   * confident reading), and hits for matches not hit before, in one transaction.
+   */
+  reviseDetection(input: RevisionInput): RecordedDetection {
+    return this.commit(input, true);
+  }
+
+  private commit(input: DetectionInput, revise: boolean): RecordedDetection {
     const { clock, newId } = this.options;
     const detectionId = input.detectionId ?? newId();
     const now = clock.now();
@@ -109,7 +127,18 @@ export class DetectionRecorder {
     );
 
     this.db.transaction(() => {
-      this.detections.insert({
+      if (revise) {
+        const done = this.detections.revise({
+          id: detectionId,
+          capturedAt: input.capturedAt,
+          plate: read.text,
+          confidence: read.confidence,
+          candidates: read.candidates,
+          box: read.box,
+          cropPath: input.crop?.path ?? null,
+        });
+        if (!done) throw new AlprError('STORE_FAILED', `detection ${detectionId} to revise is not in the store (purged or held?)`);
+      } else this.detections.insert({
         id: detectionId,
         capturedAt: input.capturedAt,
         cameraId: input.cameraId,

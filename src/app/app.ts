@@ -12,7 +12,7 @@ import { DetectionRecorder } from '../alerts/recorder.ts';
 import { createFrameSource, queuePolicyFor } from '../capture/create-source.ts';
 import { FairGate } from '../capture/fair-scheduler.ts';
 import type { SourceDeps } from '../capture/replay.ts';
-import type { Config } from '../config/schema.ts';
+import type { CameraConfig, Config } from '../config/schema.ts';
 import type { ImportResult } from '../hotlist/import.ts';
 import { HotlistRepo } from '../hotlist/repo.ts';
 import { transportOptionsFromConfig } from '../mqtt/config.ts';
@@ -220,7 +220,7 @@ export class App {
       const tracker = new PlateTracker(newId, {
         maxGapMs: cfg.track.maxGapMs,
         mergeWindowMs: cfg.track.mergeWindowMs,
-        minFrames: cfg.track.minFrames,
+        minFrames: minFramesFor(cam, cfg.track.minFrames),
       });
       // Replays that run as fast as possible must read every frame; paced sources keep the newest.
       const queuePolicy = queuePolicyFor(cam);
@@ -290,4 +290,13 @@ export class App {
     this.db?.close();
     this.db = null;
   }
+}
+
+/**
+ * Stills cameras (folders of photos, DSLR shots, snapshot polling) show a vehicle once, not in a
+ * run of frames: requiring several frames per pass there would drop every read.
+ */
+export function minFramesFor(cam: CameraConfig, configured: number): number {
+  const stills = cam.type === 'image-folder' || cam.type === 'image-folder-watch' || cam.type === 'gphoto2' || cam.type === 'http-snapshot';
+  return stills ? 1 : configured;
 }

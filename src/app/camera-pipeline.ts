@@ -20,8 +20,12 @@ export interface PassDecision {
 }
 
 export interface PassSink {
+  /** Called when a pass's reading first becomes confident (at most once per pass), before its end. */
+  passConfident?(pass: PassDecision): Promise<void>;
   /** Called once per vehicle pass, in order, awaited before the next. */
   passEnded(pass: PassDecision): Promise<void>;
+  /** A pass found to repeat an earlier one of the same plate (not stored again). */
+  passMerged?(pass: PassDecision): Promise<void>;
 }
 
 /** Hooks for metrics; every method is optional and must not throw. */
@@ -186,8 +190,13 @@ export class CameraPipeline {
         const started = performance.now();
         await this.sink.passEnded({ cameraId: this.source.id, track: event, pixels });
         this.options.observer?.passStored?.(this.source.id, (performance.now() - started) / 1000);
+      } else if (event.type === 'firstConfident') {
+        const pixels = (event.best.ref as PlatePixels | null | undefined) ?? null;
+        await this.sink.passConfident?.({ cameraId: this.source.id, track: event, pixels });
       } else if (event.type === 'merged') {
         this.counters.merged++;
+        const pixels = (event.best.ref as PlatePixels | null | undefined) ?? null;
+        await this.sink.passMerged?.({ cameraId: this.source.id, track: event, pixels });
         this.logger.debug({ camera: this.source.id, track: event.trackId, into: event.mergedInto }, 'duplicate pass merged');
       }
     }

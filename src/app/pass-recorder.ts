@@ -7,6 +7,7 @@ import type { DetectionRecorder } from '../alerts/recorder.ts';
 import type { HotlistMatcher } from '../hotlist/cache.ts';
 import { matchExact } from '../hotlist/match.ts';
 import type { HotlistRepo } from '../hotlist/repo.ts';
+import type { HotlistMatch } from '../hotlist/types.ts';
 import type { PlateRead } from '../ocr/types.ts';
 import { writeCrop } from '../store/crops.ts';
 import type { Hit } from '../store/hits-repo.ts';
@@ -22,6 +23,8 @@ export interface ReadEvent {
   frames: number;
   cropPath: string | null;
   hits: Hit[];
+  /** 'early': stored on the pass's first confident reading because it hit; 'final': the pass's decision. */
+  stage: 'early' | 'final';
 }
 
 export interface PassRecorderOptions {
@@ -41,40 +44,95 @@ export interface PassRecorderOptions {
 }
 
 export class PassRecorder implements PassSink {
+  /** Passes that hit on their first confident reading: their stored detection and the entries hit. */
+  private readonly early = new Map<string, { detectionId: string; entries: Set<string> }>();
+
   constructor(private readonly o: PassRecorderOptions) {}
 
-  async passEnded(pass: PassDecision): Promise<void> {
-    const { track } = pass;
-    const read: PlateRead = {
-      text: track.vote.text,
-      confidence: track.vote.confidence,
-      box: track.best.box,
-      candidates: track.vote.alternatives.map((a) => ({ text: a.text, confidence: a.score })),
-    };
-    if (read.text.length === 0) return;
-    const capturedAt = track.best.capturedAt;
+  /**
+   * The pass's reading first became confident: if it matches the hot list, the detection and its
+   * hits are stored now, so an officer is not kept waiting until the vehicle has left the frame.
+   */
+  async passConfident(pass: PassDecision): Promise<void> {
+    const read = readOf(pass);
+    const matches = this.match(read);
+    if (read.text.length === 0 || matches.length === 0) return;
     const detectionId = this.o.recorder.newDetectionId();
-    // The crop is on disk before its row commits: a crash in between leaves an orphan file for
-    // the sweeper, never a row pointing at a missing image.
-    const crop = pass.pixels
-      ? await writeCrop(this.o.dataDir, detectionId, capturedAt, pass.pixels.image, pass.pixels.box, {
-          margin: 0,
-          quality: this.o.cropQuality,
-        })
-      : null;
-    const matches = this.o.matcher
-      ? this.o.matcher.match({ text: read.text, candidates: read.candidates })
-      : matchExact(this.o.hotlist, read.text);
-    const recorded = this.o.recorder.recordDetection({ detectionId, cameraId: pass.cameraId, capturedAt, read, crop, matches, position: this.o.position?.(capturedAt) ?? null });
+    const capturedAt = pass.track.best.capturedAt;
+    const crop = await this.crop(pass, detectionId, capturedAt);
+    const recorded = this.o.recorder.recordDetection({
+      detectionId,
+      cameraId: pass.cameraId,
+      capturedAt,
+      read,
+      crop,
+      matches,
+      position: this.o.position?.(capturedAt) ?? null,
+    });
+    this.early.set(pass.track.trackId, { detectionId, entries: new Set(matches.map((m) => m.entry.id)) });
+    this.report(pass, read, capturedAt, recorded, crop, 'early');
+  }
+
+  async passEnded(pass: PassDecision): Promise<void> {
+    const read = readOf(pass);
+    const early = this.early.get(pass.track.trackId);
+    this.early.delete(pass.track.trackId);
+    if (read.text.length === 0 && !early) return;
+    const capturedAt = pass.track.best.capturedAt;
+    const detectionId = early?.detectionId ?? this.o.recorder.newDetectionId();
+    const crop = await this.crop(pass, detectionId, capturedAt);
+    // One hit per pass and hot-list entry: entries already hit early are not hit again.
+    const matches = this.match(read).filter((m) => !early?.entries.has(m.entry.id));
+    const input = { detectionId, cameraId: pass.cameraId, capturedAt, read, crop, matches };
+    const recorded = early
+      ? this.o.recorder.reviseDetection(input)
+      : this.o.recorder.recordDetection({ ...input, position: this.o.position?.(capturedAt) ?? null });
+    this.report(pass, read, capturedAt, recorded, crop, 'final');
+  }
+
+  /** A repeat of an earlier pass is not stored again, unless it already hit: then it is finished like any pass. */
+  async passMerged(pass: PassDecision): Promise<void> {
+    if (this.early.has(pass.track.trackId)) await this.passEnded(pass);
+  }
+
+  private match(read: PlateRead): HotlistMatch[] {
+    return this.o.matcher ? this.o.matcher.match({ text: read.text, candidates: read.candidates }) : matchExact(this.o.hotlist, read.text);
+  }
+
+  /** The crop is on disk before its row commits: a crash in between leaves an orphan file for the sweeper, never a row pointing at a missing image. */
+  private async crop(pass: PassDecision, detectionId: string, capturedAt: number): Promise<{ path: string; jpeg: Buffer } | null> {
+    if (!pass.pixels) return null;
+    return writeCrop(this.o.dataDir, detectionId, capturedAt, pass.pixels.image, pass.pixels.box, { margin: 0, quality: this.o.cropQuality });
+  }
+
+  private report(
+    pass: PassDecision,
+    read: PlateRead,
+    capturedAt: number,
+    recorded: { detectionId: string; hits: Hit[] },
+    crop: { path: string } | null,
+    stage: 'early' | 'final',
+  ): void {
     this.o.onRead({
       detectionId: recorded.detectionId,
       cameraId: pass.cameraId,
       capturedAt,
       plate: read.text,
       confidence: read.confidence,
-      frames: track.frames,
+      frames: pass.track.frames,
       cropPath: crop?.path ?? null,
       hits: recorded.hits,
+      stage,
     });
   }
+}
+
+function readOf(pass: PassDecision): PlateRead {
+  const { track } = pass;
+  return {
+    text: track.vote.text,
+    confidence: track.vote.confidence,
+    box: track.best.box,
+    candidates: track.vote.alternatives.map((a) => ({ text: a.text, confidence: a.score })),
+  };
 }

@@ -14,12 +14,12 @@ import { createLogger } from '../platform/logger.ts';
 import { createNotifier, systemdNotifySender } from '../platform/sd-notify.ts';
 
 function formatRead(e: ReadEvent): string {
-  const lines = [
+  const lines = e.stage === 'early' ? [] : [
     `read ${new Date(e.capturedAt).toISOString()} camera=${e.cameraId} plate=${e.plate} confidence=${e.confidence.toFixed(2)} frames=${e.frames} id=${e.detectionId}${e.cropPath ? ` crop=${e.cropPath}` : ''}`,
   ];
   for (const h of e.hits) {
     lines.push(
-      `HIT  plate=${h.plate} list=${h.list} rule=${h.matchRule}${h.caseNumber ? ` case=${h.caseNumber}` : ''}${h.reason ? ` reason="${h.reason}"` : ''} hit=${h.id} -- informational: verify the plate against the image before any action`,
+      `HIT  ${e.stage === 'early' ? '(early, vehicle still in view) ' : ''}camera=${e.cameraId} plate=${h.plate} list=${h.list} rule=${h.matchRule}${h.caseNumber ? ` case=${h.caseNumber}` : ''}${h.reason ? ` reason="${h.reason}"` : ''} hit=${h.id} -- informational: verify the plate against the image before any action`,
     );
   }
   return `${lines.join('\n')}\n`;

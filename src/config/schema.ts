@@ -283,7 +283,7 @@ const trackSchema = z
       .min(1)
       .max(100)
       .default(2)
-      .describe('Frames a pass needs before it is reported: 2 drops one-frame noise (signs, partial plates at the frame edge); 1 keeps plates seen once.'),
+      .describe('Frames a pass needs before it is reported: 2 drops one-frame noise (signs, partial plates at the frame edge); 1 keeps plates seen once. Stills cameras (image folders, gphoto2, snapshots) always use 1.'),
   })
   .describe('Multi-frame tracking: one read per vehicle pass.');
 

@@ -57,6 +57,7 @@ export class DetectionsRepo {
   private readonly getStmt: Statement<[string], DetectionRow>;
   private readonly byPlateStmt: Statement<[string, number], DetectionRow>;
   private readonly countStmt: Statement<[], { n: number }>;
+  private readonly reviseStmt: Statement;
 
   constructor(db: Database) {
     this.insertStmt = db.prepare(`INSERT INTO detections
@@ -67,6 +68,31 @@ export class DetectionsRepo {
     this.getStmt = db.prepare('SELECT * FROM detections WHERE id = ?');
     this.byPlateStmt = db.prepare('SELECT * FROM detections WHERE plate = ? ORDER BY captured_at DESC LIMIT ?');
     this.countStmt = db.prepare('SELECT COUNT(*) AS n FROM detections');
+    this.reviseStmt = db.prepare(`UPDATE detections SET captured_at = @captured_at, plate = @plate, confidence = @confidence,
+      candidates = @candidates, box_x = @box_x, box_y = @box_y, box_w = @box_w, box_h = @box_h, crop_path = @crop_path
+      WHERE id = @id`);
+  }
+
+  /**
+   * Replaces the decision of a detection stored early in its vehicle pass (a hit on the first
+   * confident reading) with the pass's final decision; time, camera and position stay.
+   * Returns false when no such detection exists.
+   */
+  revise(d: Pick<Detection, 'id' | 'capturedAt' | 'plate' | 'confidence' | 'candidates' | 'box' | 'cropPath'>): boolean {
+    return (
+      this.reviseStmt.run({
+        id: d.id,
+        captured_at: Math.floor(d.capturedAt),
+        plate: d.plate,
+        confidence: d.confidence,
+        candidates: JSON.stringify(d.candidates),
+        box_x: d.box.x,
+        box_y: d.box.y,
+        box_w: d.box.w,
+        box_h: d.box.h,
+        crop_path: d.cropPath,
+      }).changes === 1
+    );
   }
 
   insert(d: Detection): void {

@@ -109,3 +109,30 @@ describe('DetectionRecorder.recordDetection', () => {
     expect(queued).toBe(0);
   });
 });
+
+describe('DetectionRecorder.reviseDetection', () => {
+  it('replaces an early decision with the final one and hits only the new entries', () => {
+    const first = entry({ id: 'e1', plate: 'ABC1234' });
+    const second = entry({ id: 'e2', plate: 'ABC1284' });
+    const early = recorder.recordDetection({ cameraId: 'cam1', capturedAt: clock.now(), read: plateRead('ABC1234'), crop: null, matches: [exact(first)] });
+    const final = recorder.reviseDetection({
+      detectionId: early.detectionId,
+      cameraId: 'cam1',
+      capturedAt: clock.now() + 400,
+      read: { ...plateRead('ABC1284'), confidence: 0.97 },
+      crop: { path: 'crops/x.jpg', jpeg: Buffer.from([0xff, 0xd8, 0xff, 0xd9]) },
+      matches: [exact(second)],
+    });
+    expect(final.detectionId).toBe(early.detectionId);
+    expect(final.hits.map((h) => h.hotlistEntryId)).toEqual(['e2']);
+    expect(counts()).toEqual({ detections: 1, hits: 2, outbox: 2 });
+    expect(new DetectionsRepo(db).get(early.detectionId)).toMatchObject({ plate: 'ABC1284', confidence: 0.97, cropPath: 'crops/x.jpg', capturedAt: clock.now() + 400 });
+  });
+
+  it('refuses to revise a detection that is not stored, and stores nothing', () => {
+    expect(() =>
+      recorder.reviseDetection({ detectionId: 'missing', cameraId: 'cam1', capturedAt: clock.now(), read: plateRead('ABC1234'), crop: null, matches: [exact(entry({ id: 'e1' }))] }),
+    ).toThrow(/not in the store/);
+    expect(counts()).toEqual({ detections: 0, hits: 0, outbox: 0 });
+  });
+});
