@@ -13,6 +13,7 @@ import { createFrameSource, queuePolicyFor } from '../capture/create-source.ts';
 import { FairGate } from '../capture/fair-scheduler.ts';
 import type { SourceDeps } from '../capture/replay.ts';
 import type { CameraConfig, Config } from '../config/schema.ts';
+import { AlprError } from '../errors.ts';
 import type { ImportResult } from '../hotlist/import.ts';
 import { HotlistRepo } from '../hotlist/repo.ts';
 import { transportOptionsFromConfig } from '../mqtt/config.ts';
@@ -155,7 +156,13 @@ export class App {
     if (cfg.http.enabled) {
       // Up before the slow parts, so /healthz can say what is still missing during start-up.
       this.http = buildHttpServer({ health: () => this.health(), metrics: this.metrics.registry });
-      await this.http.listen({ host: cfg.http.host, port: cfg.http.port });
+      try {
+        await this.http.listen({ host: cfg.http.host, port: cfg.http.port });
+      } catch (err) {
+        throw new AlprError('CONFIG_INVALID', `cannot serve http on ${cfg.http.host}:${cfg.http.port} (http.host/http.port): ${(err as Error).message}`, {
+          cause: err,
+        });
+      }
       logger.info({ address: this.httpAddress() }, 'http server listening');
     }
 
