@@ -19,7 +19,7 @@ import { HotlistRepo } from '../hotlist/repo.ts';
 import { transportOptionsFromConfig } from '../mqtt/config.ts';
 import { hitsTopic } from '../mqtt/topics.ts';
 import { MqttTransport } from '../mqtt/transport.ts';
-import { createPlateReader } from '../ocr/reader.ts';
+import { createWorkerPlateReader } from '../ocr/worker-reader.ts';
 import type { PlateReader } from '../ocr/types.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -169,7 +169,7 @@ export class App {
     this.ownsReader = deps.reader === undefined;
     this.reader =
       deps.reader ??
-      (await createPlateReader({
+      (await createWorkerPlateReader({
         detMaxSide: cfg.reader.detMaxSide,
         threads: cfg.reader.threads,
         ...(cfg.reader.modelsDir === undefined ? {} : { modelsDir: cfg.reader.modelsDir }),

@@ -99,8 +99,8 @@ export async function runCommand(args: string[]): Promise<number> {
     return failed.length > 0 ? 1 : 0;
   } finally {
     clearInterval(watchdog);
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
+    // The handlers stay until the process exits: a second signal during the last of the
+    // shutdown (flushing logs, the reader's worker ending) still exits at once.
     logger.flush();
   }
 }

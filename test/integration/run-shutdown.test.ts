@@ -40,7 +40,7 @@ async function waitFor(pred: () => boolean, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (!pred()) {
     if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
