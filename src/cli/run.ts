@@ -12,6 +12,7 @@ import { AlprError } from '../errors.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createNotifier, systemdNotifySender } from '../platform/sd-notify.ts';
+import { installStopSignals } from './stop-signals.ts';
 
 function formatRead(e: ReadEvent): string {
   const lines = e.stage === 'early' ? [] : [
@@ -51,19 +52,16 @@ export async function runCommand(args: string[]): Promise<number> {
       print(`hot list ${r.file}: ${r.applied ? `${r.imported} entries` : `rejected (${r.rejectedBecause ?? 'invalid'})`}${r.errors.length ? `, ${r.errors.length} bad line(s)` : ''}\n`),
   });
 
-  let signals = 0;
   let stopRequested: () => void = () => undefined;
   const stopped = new Promise<'signal'>((resolve) => {
     stopRequested = () => resolve('signal');
   });
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signals++;
-    if (signals > 1) process.exit(130);
+  // Installed for the life of the process: a second signal during the last of the shutdown
+  // (flushing logs, the reader's worker ending) still exits at once.
+  installStopSignals((sig) => {
     logger.info({ signal: sig }, 'stopping');
     stopRequested();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  });
   const notifier = createNotifier(process.env, systemdNotifySender((err) => logger.warn({ err: err.message }, 'sd_notify failed')));
   let watchdog: NodeJS.Timeout | undefined;
   try {
@@ -99,8 +97,6 @@ export async function runCommand(args: string[]): Promise<number> {
     return failed.length > 0 ? 1 : 0;
   } finally {
     clearInterval(watchdog);
-    // The handlers stay until the process exits: a second signal during the last of the
-    // shutdown (flushing logs, the reader's worker ending) still exits at once.
     logger.flush();
   }
 }

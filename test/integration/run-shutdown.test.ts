@@ -1,7 +1,8 @@
 /**
  * Graceful shutdown of `alpr-edge run`: SIGTERM stops capture, finishes what is in hand, keeps
  * the outbox and closes the database cleanly (exit 0, WAL checkpointed); a second SIGTERM exits
- * at once. Uses a real-time replay so the daemon is mid-stream when the signal comes.
+ * at once (tested in test/unit/cli/stop-signals.test.ts: a real second signal races the end of
+ * the orderly stop). Uses a real-time replay so the daemon is mid-stream when the signal comes.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -62,17 +63,5 @@ describe('run: SIGTERM', () => {
     const printed = d.stdout().match(/^read /gm)?.length ?? 0;
     expect(stored).toBe(printed);
     expect(stored).toBeGreaterThan(0);
-  }, 180_000);
-
-  it('exits at once on a second SIGTERM', async () => {
-    const d = startDaemon();
-    await waitFor(() => d.stdout().includes('"msg":"started"'), 90_000);
-    await waitFor(() => /^read /m.test(d.stdout()), 90_000);
-    d.child.kill('SIGTERM');
-    // Signals sent together coalesce: the second must come once the first is being handled.
-    await waitFor(() => d.stdout().includes('"msg":"stopping"'), 30_000);
-    d.child.kill('SIGTERM');
-    const { code } = await d.exited;
-    expect(code).toBe(130);
   }, 180_000);
 });
