@@ -52,6 +52,24 @@ function fromRow(r: DetectionRow): Detection {
   };
 }
 
+/** What a vehicle pass decided: the columns an early detection's revision replaces. */
+type Decision = Pick<Detection, 'id' | 'capturedAt' | 'plate' | 'confidence' | 'candidates' | 'box' | 'cropPath'>;
+
+function decisionColumns(d: Decision) {
+  return {
+    id: d.id,
+    captured_at: Math.floor(d.capturedAt),
+    plate: d.plate,
+    confidence: d.confidence,
+    candidates: JSON.stringify(d.candidates),
+    box_x: d.box.x,
+    box_y: d.box.y,
+    box_w: d.box.w,
+    box_h: d.box.h,
+    crop_path: d.cropPath,
+  };
+}
+
 export class DetectionsRepo {
   private readonly insertStmt: Statement;
   private readonly getStmt: Statement<[string], DetectionRow>;
@@ -78,36 +96,14 @@ export class DetectionsRepo {
    * confident reading) with the pass's final decision; time, camera and position stay.
    * Returns false when no such detection exists.
    */
-  revise(d: Pick<Detection, 'id' | 'capturedAt' | 'plate' | 'confidence' | 'candidates' | 'box' | 'cropPath'>): boolean {
-    return (
-      this.reviseStmt.run({
-        id: d.id,
-        captured_at: Math.floor(d.capturedAt),
-        plate: d.plate,
-        confidence: d.confidence,
-        candidates: JSON.stringify(d.candidates),
-        box_x: d.box.x,
-        box_y: d.box.y,
-        box_w: d.box.w,
-        box_h: d.box.h,
-        crop_path: d.cropPath,
-      }).changes === 1
-    );
+  revise(d: Decision): boolean {
+    return this.reviseStmt.run(decisionColumns(d)).changes === 1;
   }
 
   insert(d: Detection): void {
     this.insertStmt.run({
-      id: d.id,
-      captured_at: Math.floor(d.capturedAt),
+      ...decisionColumns(d),
       camera_id: d.cameraId,
-      plate: d.plate,
-      confidence: d.confidence,
-      candidates: JSON.stringify(d.candidates),
-      box_x: d.box.x,
-      box_y: d.box.y,
-      box_w: d.box.w,
-      box_h: d.box.h,
-      crop_path: d.cropPath,
       created_at: Math.floor(d.createdAt),
       ...positionColumns(d.position),
     } satisfies DetectionRow);
