@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what alpr-edge and its tests need on a fresh Debian/Ubuntu box with Node 20:
 # Debian packages (ffmpeg to decode video, mosquitto for the broker the tests start, socat for the
-# GPS pseudo-terminal tests) and the npm dependencies. Idempotent: a second run changes nothing.
+# GPS pseudo-terminal tests, chromium for the web page tests, postgresql for the central store
+# tests) and the npm dependencies. Idempotent: a second run changes nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg mosquitto mosquitto-clients socat udev gphoto2 systemd fonts-dejavu-core fonts-liberation)
+packages=(ffmpeg mosquitto mosquitto-clients socat udev gphoto2 systemd fonts-dejavu-core fonts-liberation chromium postgresql)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
