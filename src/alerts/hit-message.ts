@@ -1,46 +1,26 @@
-/** The hit message published to `<prefix>/<agency>/<device>/hits` (pure). */
+/**
+ * Builds the hit message published to `<prefix>/<agency>/<device>/hits` (pure). Its shape is the
+ * contract's (src/mqtt/contract/hit.ts); a test parses every built message with that schema.
+ */
 import type { HotlistMatch } from '../hotlist/types.ts';
+import { CONTRACT_VERSION } from '../mqtt/contract/common.ts';
+import { HIT_NOTICE, type HitGps, type HitMessage, type HitMessageMatch } from '../mqtt/contract/hit.ts';
 import type { PlateCandidate } from '../ocr/types.ts';
+import { hasPosition, type DetectionPosition } from '../store/position.ts';
 
-export const HIT_NOTICE = 'Informational only: verify the plate visually against the image and confirm with dispatch before taking action.';
+export { HIT_NOTICE, type HitMessage, type HitMessageMatch };
 
-export interface HitMessage {
-  /** The hit id: stable across retries, so receivers can de-duplicate. */
-  id: string;
-  /** Capture time, ISO 8601 UTC. */
-  time: string;
-  device: string;
-  agency: string;
-  camera: string;
-  plate: string;
-  confidence: number;
-  candidates: PlateCandidate[];
-  match: HitMessageMatch;
-  crop: { mime: 'image/jpeg'; base64: string } | null;
-  notice: string;
-}
-
-export interface HitMessageMatch {
-  entryId: string;
-  list: string;
-  reason: string | null;
-  caseNumber: string | null;
-  /** 'exact' | 'confusable' | 'partial'. */
-  rule: string;
-  /** The text that matched: the read, or one of the recogniser's alternatives (when the matcher says). */
-  matchedText?: string;
-  /** Confusable characters swapped to make the match (when the matcher says). */
-  swaps?: { at: number; read: string; entry: string }[];
-  /** The entry's list was older than its configured maximum age (when the matcher says). */
-  stale?: boolean;
-  /** The entry's plate (may hold * and ? for a partial entry), when it differs from the read. */
-  entryPlate?: string;
-  /** What the list says about the vehicle, when it says anything. */
-  vehicle?: { year: number | null; make: string | null; model: string | null; colour: string | null; description?: string | null };
+/** A reduced JPEG of the whole frame (hit-frame.ts). */
+export interface HitFrameImage {
+  jpeg: Buffer;
+  width: number;
+  height: number;
 }
 
 export interface HitMessageInput {
   hitId: string;
+  /** The vehicle pass (track id), when known. */
+  passId?: string | null;
   capturedAt: number;
   device: string;
   agency: string;
@@ -50,11 +30,17 @@ export interface HitMessageInput {
   candidates: PlateCandidate[];
   match: HotlistMatch;
   cropJpeg: Buffer | null;
+  /** The reduced full frame, when one was made. */
+  frame?: HitFrameImage | null;
+  /** The detection's stored position (src/store/position.ts); null or absent: none. */
+  position?: DetectionPosition | null;
 }
 
 export function buildHitMessage(i: HitMessageInput): HitMessage {
   return {
+    v: CONTRACT_VERSION,
     id: i.hitId,
+    passId: i.passId ?? null,
     time: new Date(i.capturedAt).toISOString(),
     device: i.device,
     agency: i.agency,
@@ -63,7 +49,9 @@ export function buildHitMessage(i: HitMessageInput): HitMessage {
     confidence: i.confidence,
     candidates: i.candidates,
     match: messageMatch(i.match, i.plate),
+    gps: messageGps(i.position ?? null, i.capturedAt),
     crop: i.cropJpeg ? { mime: 'image/jpeg', base64: i.cropJpeg.toString('base64') } : null,
+    frame: i.frame ? { mime: 'image/jpeg', base64: i.frame.jpeg.toString('base64'), width: i.frame.width, height: i.frame.height } : null,
     notice: HIT_NOTICE,
   };
 }
@@ -76,4 +64,24 @@ function messageMatch(m: HotlistMatch, plate: string): HitMessageMatch {
   if (m.entry.plate !== plate) out.entryPlate = m.entry.plate;
   if (m.entry.vehicle) out.vehicle = m.entry.vehicle;
   return out;
+}
+
+/** The stored position as the message's `gps`; null when the read has no position ('none', 'stale' or no GPS). */
+export function messageGps(p: DetectionPosition | null, capturedAt: number): HitGps | null {
+  if (p === null || !hasPosition(p)) return null;
+  const ageMs = p.fixAgeMs ?? null;
+  return {
+    lat: p.lat,
+    lon: p.lon,
+    fixTime: new Date(capturedAt - (ageMs ?? 0)).toISOString(),
+    quality: {
+      fixType: p.fixType,
+      hdop: p.hdop ?? null,
+      satellites: p.satellites ?? null,
+      ageMs,
+      source: p.fixType === 'surveyed' ? 'surveyed' : 'serial',
+    },
+    speedMps: p.speedMps ?? null,
+    headingDeg: p.headingDeg ?? null,
+  };
 }

@@ -9,11 +9,12 @@ import type { HotlistMatch } from '../hotlist/types.ts';
 import type { PlateRead } from '../ocr/types.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../store/db.ts';
+import { DetectionFramesRepo } from '../store/detection-frames.ts';
 import { DetectionsRepo } from '../store/detections-repo.ts';
 import { HitsRepo, type Hit } from '../store/hits-repo.ts';
 import type { IdGenerator } from '../store/ids.ts';
 import type { DetectionPosition } from '../store/position.ts';
-import { buildHitMessage } from './hit-message.ts';
+import { buildHitMessage, type HitFrameImage } from './hit-message.ts';
 import { OutboxRepo } from './outbox-repo.ts';
 
 export interface DetectionRecorderOptions {
@@ -38,6 +39,10 @@ export interface DetectionInput {
   crop: { path: string; jpeg: Buffer } | null;
   /** Hot-list matches for the read (HotlistCache.match / matchRead in src/hotlist/match.ts). */
   matches: readonly HotlistMatch[];
+  /** The vehicle pass (track id) the read decides, carried in hit messages. */
+  passId?: string | null;
+  /** A reduced JPEG of the frame the plate was read from (hit-frame.ts): carried in hit messages, and kept with a hit for the officer's page (detection_frames). */
+  frame?: HitFrameImage | null;
   /**
    * Where the read was taken, stored with the detection (src/store/position.ts): a fix, or
    * 'none'/'stale' with no coordinates (e.g. `toDetectionPosition(fixCache.nearest(capturedAt))`).
@@ -62,6 +67,7 @@ export class DetectionRecorder {
   private readonly detections: DetectionsRepo;
   private readonly hitsRepo: HitsRepo;
   private readonly outbox: OutboxRepo;
+  private readonly frames: DetectionFramesRepo;
   private readonly topic: string;
 
   constructor(db: Database, options: DetectionRecorderOptions) {
@@ -70,6 +76,7 @@ export class DetectionRecorder {
     this.detections = new DetectionsRepo(db);
     this.hitsRepo = new HitsRepo(db);
     this.outbox = new OutboxRepo(db);
+    this.frames = new DetectionFramesRepo(db);
     this.topic = options.hitsTopic;
   }
 
@@ -109,10 +116,13 @@ export class DetectionRecorder {
       stale: m.stale ?? false,
       createdAt: now,
     }));
+    // A revision keeps the position stored with the early detection; hit messages carry that one.
+    const position = revise ? (input.matches.length > 0 ? (this.detections.get(detectionId)?.position ?? null) : null) : (input.position ?? null);
     const payloads = input.matches.map((match, i) =>
       JSON.stringify(
         buildHitMessage({
           hitId: (hits[i] as Hit).id,
+          passId: input.passId ?? null,
           capturedAt: input.capturedAt,
           device: this.options.deviceId,
           agency: this.options.agency,
@@ -122,6 +132,8 @@ export class DetectionRecorder {
           candidates: read.candidates,
           match,
           cropJpeg: input.crop?.jpeg ?? null,
+          frame: input.frame ?? null,
+          position,
         }),
       ),
     );
@@ -154,6 +166,8 @@ export class DetectionRecorder {
         this.hitsRepo.insert(hit);
         this.outbox.enqueue({ messageId: hit.id, topic: this.topic, payload: payloads[i] as string, qos: 1, createdAt: now });
       });
+      // The officer's page shows the frame beside the crop: kept for reads that hit, with the hit.
+      if (input.frame && hits.length > 0) this.frames.put(detectionId, input.frame);
     })();
 
     if (hits.length > 0) this.options.onHitsQueued?.();

@@ -1,4 +1,4 @@
-/** Builds the transport's options from the daemon config (reads the broker password file). */
+/** Builds the transport's options from the daemon config (reads the broker password and TLS files). */
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.ts';
 import { AlprError } from '../errors.ts';
@@ -6,21 +6,33 @@ import type { Logger } from '../platform/logger.ts';
 import { statusTopic } from './topics.ts';
 import type { MqttTransportOptions } from './transport.ts';
 
-export function transportOptionsFromConfig(cfg: Config, logger: Logger): MqttTransportOptions {
-  let password: string | undefined;
-  if (cfg.mqtt.passwordFile) {
-    try {
-      password = readFileSync(cfg.mqtt.passwordFile, 'utf8').replace(/\r?\n$/, '');
-    } catch (err) {
-      throw new AlprError('CONFIG_INVALID', `cannot read mqtt.passwordFile ${cfg.mqtt.passwordFile}: ${(err as Error).message}`, { cause: err });
-    }
+/** Reads a file the config names; a missing or unreadable one is a config error naming the field. */
+function readConfigFile(field: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new AlprError('CONFIG_INVALID', `cannot read ${field} ${file}: ${(err as Error).message}`, { cause: err });
   }
+}
+
+export function transportOptionsFromConfig(
+  cfg: Config,
+  logger: Logger,
+  extra: Pick<MqttTransportOptions, 'statusPayload'> = {},
+): MqttTransportOptions {
+  const m = cfg.mqtt;
+  const password = m.passwordFile === undefined ? undefined : readConfigFile('mqtt.passwordFile', m.passwordFile).toString('utf8').replace(/\r?\n$/, '');
   return {
-    url: cfg.mqtt.url,
-    clientId: cfg.mqtt.clientId ?? `alpr-edge-${cfg.device.id}`,
-    statusTopic: statusTopic(cfg.mqtt.topicPrefix, cfg.device.agency, cfg.device.id),
-    ...(cfg.mqtt.username === undefined ? {} : { username: cfg.mqtt.username }),
+    url: m.url,
+    clientId: m.clientId ?? `alpr-edge-${cfg.device.id}`,
+    statusTopic: statusTopic(m.topicPrefix, cfg.device.agency, cfg.device.id),
+    ...(m.username === undefined ? {} : { username: m.username }),
     ...(password === undefined ? {} : { password }),
+    ...(m.ca === undefined ? {} : { ca: readConfigFile('mqtt.ca', m.ca) }),
+    ...(m.cert === undefined ? {} : { cert: readConfigFile('mqtt.cert', m.cert) }),
+    ...(m.key === undefined ? {} : { key: readConfigFile('mqtt.key', m.key) }),
+    rejectUnauthorized: m.rejectUnauthorized,
+    ...extra,
     logger,
   };
 }

@@ -20,6 +20,19 @@ export interface MqttTransportOptions {
   clientId: string;
   /** Retained status topic (statusTopic() in topics.ts): last will "offline", "online" on connect. */
   statusTopic: string;
+  /**
+   * The retained status payload for a state (the contract's status message, status-reporter.ts).
+   * Called for the last will before every connection attempt, on connect, and on an orderly stop.
+   * Default: {"state":"online"} / {"state":"offline"}.
+   */
+  statusPayload?: (state: 'online' | 'offline') => string;
+  /** TLS (mqtts://, wss://): CA certificates that signed the broker's certificate (default: the system CAs). */
+  ca?: Buffer;
+  /** TLS client certificate and its key (client-certificate auth). */
+  cert?: Buffer;
+  key?: Buffer;
+  /** Refuse a broker certificate that does not verify (default true). */
+  rejectUnauthorized?: boolean;
   username?: string;
   password?: string;
   /** 5 (default) or 4 (MQTT 3.1.1). */
@@ -80,6 +93,7 @@ export class MqttTransport extends EventEmitter<MqttTransportEvents> {
   start(): void {
     if (this.client) return;
     const o = this.options;
+    const status = o.statusPayload ?? ((state: 'online' | 'offline') => (state === 'online' ? STATUS_ONLINE : STATUS_OFFLINE));
     const clientOptions: IClientOptions = {
       clientId: o.clientId,
       protocolVersion: o.protocolVersion ?? 5,
@@ -89,9 +103,13 @@ export class MqttTransport extends EventEmitter<MqttTransportEvents> {
       connectTimeout: o.connectTimeoutMs ?? 10_000,
       queueQoSZero: false,
       resubscribe: false,
-      will: { topic: o.statusTopic, payload: Buffer.from(STATUS_OFFLINE), qos: 1, retain: true },
+      will: { topic: o.statusTopic, payload: Buffer.from(status('offline')), qos: 1, retain: true },
       ...(o.username === undefined ? {} : { username: o.username }),
       ...(o.password === undefined ? {} : { password: o.password }),
+      ...(o.ca === undefined ? {} : { ca: o.ca }),
+      ...(o.cert === undefined ? {} : { cert: o.cert }),
+      ...(o.key === undefined ? {} : { key: o.key }),
+      rejectUnauthorized: o.rejectUnauthorized ?? true,
     };
     const client = connect(o.url, clientOptions);
     this.client = client;
@@ -99,7 +117,7 @@ export class MqttTransport extends EventEmitter<MqttTransportEvents> {
       this.wasConnected = true;
       this.errorLogged = false;
       o.logger.info({ url: o.url, clientId: o.clientId }, 'mqtt connected');
-      client.publish(o.statusTopic, STATUS_ONLINE, { qos: 1, retain: true }, (err) => {
+      client.publish(o.statusTopic, status('online'), { qos: 1, retain: true }, (err) => {
         if (err) o.logger.warn({ err: err.message }, 'mqtt: publishing the online status failed');
       });
       // Clean sessions: subscribe again on every connection.
@@ -118,7 +136,11 @@ export class MqttTransport extends EventEmitter<MqttTransportEvents> {
       }
     });
     client.on('close', () => this.onClose(client));
-    client.on('reconnect', () => this.emit('reconnecting'));
+    client.on('reconnect', () => {
+      // The broker keeps the will given at CONNECT: give the next attempt a current one.
+      if (client.options.will) client.options.will.payload = Buffer.from(status('offline'));
+      this.emit('reconnecting');
+    });
     client.on('disconnect', (packet) => o.logger.warn({ reasonCode: packet.reasonCode }, 'mqtt: broker sent DISCONNECT'));
     // A broker that stays down fails every reconnect: warn once per outage, the rest at debug.
     client.on('error', (err) => {
@@ -173,6 +195,11 @@ export class MqttTransport extends EventEmitter<MqttTransportEvents> {
     });
   }
 
+  /** Publishes the retained "online" status again (something it reports changed). */
+  async publishStatus(): Promise<void> {
+    await this.publish(this.options.statusTopic, this.options.statusPayload?.('online') ?? STATUS_ONLINE, { qos: 1, retain: true });
+  }
+
   private sendSubscribe(client: MqttClient, topic: string, qos: 0 | 1 | 2): void {
     client.subscribe(topic, { qos }, (err) => {
       if (err) this.options.logger.warn({ topic, err: err.message }, 'mqtt: subscribe failed');
@@ -208,7 +235,7 @@ export class MqttTransport extends EventEmitter<MqttTransportEvents> {
     if (!client) return;
     if (client.connected) {
       try {
-        await this.publish(this.options.statusTopic, STATUS_OFFLINE, { qos: 1, retain: true });
+        await this.publish(this.options.statusTopic, this.options.statusPayload?.('offline') ?? STATUS_OFFLINE, { qos: 1, retain: true });
       } catch (err) {
         this.options.logger.warn({ err: (err as Error).message }, 'mqtt: publishing the offline status failed');
       }

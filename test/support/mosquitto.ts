@@ -1,7 +1,10 @@
 /**
  * Starts a real Mosquitto broker for tests, on a free loopback port (or a given one, to "restart"
- * a broker on the same address). Persistence is off, anonymous clients are allowed. Works as
- * root: mosquitto then drops to user `mosquitto`, so the temporary config is world-readable.
+ * a broker on the same address). Persistence is off unless `persistenceDir` is given (a folder
+ * the caller keeps across a stop and a restart: sessions, subscriptions and queued messages
+ * survive, as on a production broker). Anonymous clients are allowed. Works as root: mosquitto
+ * then drops to user `mosquitto`, so the temporary config is world-readable and the persistence
+ * folder world-writable.
  *
  *   const broker = await startMosquitto();
  *   ... mqtt.connect(broker.url) ...
@@ -9,14 +12,14 @@
  *   const again = await startMosquitto({ port: broker.port });
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, chmodSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, constants, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface MosquittoBroker {
   port: number;
-  /** mqtt://127.0.0.1:PORT */
+  /** mqtt://127.0.0.1:PORT (mqtts:// with `tls`) */
   url: string;
   /** The broker's log so far (stderr). */
   log(): string;
@@ -29,8 +32,44 @@ export interface StartMosquittoOptions {
   port?: number;
   /** Extra lines appended to the config. */
   extraConfig?: string[];
+  /**
+   * Keep sessions and queued messages in this folder (created if needed; saved when the broker
+   * stops, read when one starts on it again). The caller removes it.
+   */
+  persistenceDir?: string;
   /** How long to wait for the port to accept connections (default 10000 ms). */
   startTimeoutMs?: number;
+  /**
+   * Make the listener TLS (PEM files; copied into the broker's folder, readable by the
+   * `mosquitto` user it drops to as root). `requireCertificate`: clients must present a
+   * certificate signed by `caFile` (client-certificate auth).
+   */
+  tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
+}
+
+/** Copies a PEM file into the broker's folder so the unprivileged broker can read it. */
+function brokerReadable(dir: string, file: string, name: string): string {
+  const target = join(dir, name);
+  copyFileSync(file, target);
+  chmodSync(target, 0o600);
+  const owner = mosquittoUser();
+  if (owner) chownSync(target, owner.uid, owner.gid);
+  else chmodSync(target, 0o644);
+  return target;
+}
+
+/** The `mosquitto` account when running as root (mosquitto drops to it), else null. */
+function mosquittoUser(): { uid: number; gid: number } | null {
+  if (process.getuid?.() !== 0) return null;
+  let passwd: string;
+  try {
+    passwd = readFileSync('/etc/passwd', 'utf8');
+  } catch {
+    return null;
+  }
+  const line = passwd.split('\n').find((l) => l.startsWith('mosquitto:'));
+  const [, , uid, gid] = line?.split(':') ?? [];
+  return uid && gid ? { uid: Number(uid), gid: Number(gid) } : null;
 }
 
 const live = new Set<ChildProcess>();
@@ -83,10 +122,26 @@ async function startOnce(port: number, options: StartMosquittoOptions): Promise<
   const dir = mkdtempSync(join(tmpdir(), 'alpr-mosquitto-'));
   chmodSync(dir, 0o755);
   const conf = join(dir, 'mosquitto.conf');
+  if (options.persistenceDir !== undefined) {
+    mkdirSync(options.persistenceDir, { recursive: true });
+    chmodSync(options.persistenceDir, 0o777);
+  }
+  const persistence =
+    options.persistenceDir === undefined ? ['persistence false'] : ['persistence true', `persistence_location ${options.persistenceDir.replace(/\/*$/, '/')}`];
+  const t = options.tls;
+  const tls = t
+    ? [
+        `cafile ${brokerReadable(dir, t.caFile, 'ca.pem')}`,
+        `certfile ${brokerReadable(dir, t.certFile, 'server.pem')}`,
+        `keyfile ${brokerReadable(dir, t.keyFile, 'server.key')}`,
+        `require_certificate ${t.requireCertificate ? 'true' : 'false'}`,
+      ]
+    : [];
   const lines = [
     `listener ${port} 127.0.0.1`,
+    ...tls,
     'allow_anonymous true',
-    'persistence false',
+    ...persistence,
     'log_dest stderr',
     'log_type error',
     'log_type warning',
@@ -142,7 +197,7 @@ async function startOnce(port: number, options: StartMosquittoOptions): Promise<
     }
     await delay(20);
   }
-  return { port, url: `mqtt://127.0.0.1:${port}`, log: () => log, stop };
+  return { port, url: `${t ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`, log: () => log, stop };
 }
 
 export async function startMosquitto(options: StartMosquittoOptions = {}): Promise<MosquittoBroker> {

@@ -125,3 +125,116 @@ describe('OutboxPublisher', () => {
     expect(outbox.depth()).toBe(1);
   });
 });
+
+/**
+ * A transport whose broker holds PUBACKs until the test releases them, like a slow link: shows
+ * how many publishes are in flight and in what order they were written to the connection.
+ */
+class HeldAckTransport extends EventEmitter<{ connected: [] }> implements OutboxTransport {
+  connected = true;
+  readonly written: string[] = [];
+  maxInFlight = 0;
+  private readonly held: Array<{ payload: string; ack: () => void; fail: (err: Error) => void }> = [];
+
+  publish(_topic: string, payload: string | Buffer): Promise<void> {
+    if (!this.connected) return Promise.reject(new AlprError('MQTT_NOT_CONNECTED', 'not connected'));
+    this.written.push(String(payload));
+    return new Promise<void>((resolve, reject) => {
+      this.held.push({ payload: String(payload), ack: resolve, fail: reject });
+      this.maxInFlight = Math.max(this.maxInFlight, this.held.length);
+    });
+  }
+
+  get inFlight(): number {
+    return this.held.length;
+  }
+
+  /** Acknowledges the `n` oldest publishes in flight. */
+  ackOldest(n = Infinity): void {
+    for (const h of this.held.splice(0, n)) h.ack();
+  }
+
+  /** The connection drops: every publish in flight fails. */
+  drop(): void {
+    this.connected = false;
+    for (const h of this.held.splice(0)) h.fail(new AlprError('MQTT_NOT_CONNECTED', 'connection lost'));
+  }
+
+  connect(): void {
+    this.connected = true;
+    this.emit('connected');
+  }
+}
+
+describe('OutboxPublisher window', () => {
+  let held: HeldAckTransport;
+  let windowed: OutboxPublisher;
+
+  beforeEach(() => {
+    held = new HeldAckTransport();
+    windowed = new OutboxPublisher({ outbox, transport: held, clock, logger: silentLogger(), window: 8, batchSize: 8, ackTimeoutMs: 30_000 });
+  });
+  afterEach(async () => {
+    held.ackOldest();
+    await windowed.stop();
+  });
+
+  it('keeps a window of publishes in flight, writes them in seq order and marks each sent on its PUBACK', async () => {
+    for (let i = 0; i < 20; i++) enqueue(`m${i}`);
+    windowed.start();
+    await expect.poll(() => held.inFlight).toBe(8);
+    expect(held.written).toEqual(Array.from({ length: 8 }, (_, i) => `m${i}`));
+    expect(outbox.counts().sent).toBe(0);
+    held.ackOldest(3);
+    await expect.poll(() => held.written.length).toBe(11);
+    expect(held.inFlight).toBe(8);
+    while (outbox.depth() > 0) {
+      held.ackOldest();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(await windowed.drain(5_000)).toBe(true);
+    expect(held.written).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+    expect(held.maxInFlight).toBe(8);
+    expect(outbox.get('m19')).toMatchObject({ state: 'sent', sends: 1, nextAttemptAt: clock.now() + 30_000 });
+    expect(windowed.stats()).toMatchObject({ pending: 0, unacked: 20, sent: 20 });
+  });
+
+  it('re-publishes a sent row once its ack is overdue (same payload), with a doubling wait, until acked', async () => {
+    enqueue('h1');
+    enqueue('h2');
+    windowed.start();
+    await expect.poll(() => held.inFlight).toBe(2);
+    held.ackOldest();
+    await expect.poll(() => outbox.counts().sent).toBe(2);
+    outbox.markAcked(['h2'], clock.now());
+
+    clock.advance(30_000);
+    windowed.notify();
+    await expect.poll(() => held.written).toEqual(['h1', 'h2', 'h1']);
+    held.ackOldest();
+    await expect.poll(() => outbox.get('h1')?.sends).toBe(2);
+    expect(outbox.get('h1')?.nextAttemptAt).toBe(clock.now() + 60_000);
+
+    outbox.markAcked(['h1'], clock.now());
+    clock.advance(120_000);
+    windowed.notify();
+    expect(await windowed.drainAcked(1_000)).toBe(true);
+    expect(held.written).toEqual(['h1', 'h2', 'h1']);
+    expect(windowed.stats()).toMatchObject({ pending: 0, unacked: 0, oldestUnackedAgeMs: null });
+  });
+
+  it('a dropped link fails the window; the rows stay pending, uncounted, and go again in order on reconnect', async () => {
+    for (let i = 0; i < 5; i++) enqueue(`m${i}`);
+    windowed.start();
+    await expect.poll(() => held.inFlight).toBe(5);
+    held.ackOldest(2);
+    held.drop();
+    await expect.poll(() => outbox.depth()).toBe(3);
+    expect(outbox.get('m2')).toMatchObject({ state: 'pending', nextAttemptAt: clock.now() });
+    held.connect();
+    await expect.poll(() => held.inFlight).toBe(3);
+    expect(held.written.slice(5)).toEqual(['m2', 'm3', 'm4']);
+    held.ackOldest();
+    expect(await windowed.drain(5_000)).toBe(true);
+  });
+});

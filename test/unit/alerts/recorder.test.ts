@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HIT_NOTICE, type HitMessage } from '../../../src/alerts/hit-message.ts';
 import { OutboxRepo } from '../../../src/alerts/outbox-repo.ts';
+import { hitMessageSchema } from '../../../src/mqtt/contract/hit.ts';
 import { DetectionRecorder } from '../../../src/alerts/recorder.ts';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { openDatabase, type Database } from '../../../src/store/db.ts';
@@ -68,6 +69,9 @@ describe('DetectionRecorder.recordDetection', () => {
       read: plateRead(),
       crop: { path: 'crops/2025/01/02/x.jpg', jpeg },
       matches: [exact(entry()), exact(entry({ id: 'entry-2', list: 'amber', reason: null, caseNumber: null }))],
+      passId: 'track-9',
+      frame: { jpeg, width: 640, height: 360 },
+      position: { fixType: '3d', lat: 51.5, lon: -0.12, fixAgeMs: 250, hdop: 1.1, satellites: 8 },
     });
     expect(r.detectionId).toBe(detectionId);
     expect(r.hits.map((h) => h.list)).toEqual(['stolen', 'amber']);
@@ -78,8 +82,11 @@ describe('DetectionRecorder.recordDetection', () => {
     const [first] = new OutboxRepo(db).pending();
     expect(first).toMatchObject({ messageId: r.hits[0]?.id, topic: 'alpr/agency1/dev1/hits', qos: 1, attempts: 0 });
     const message = JSON.parse(String(first?.payload)) as HitMessage;
+    expect(hitMessageSchema.parse(message)).toEqual(message);
     expect(message).toEqual({
+      v: 1,
       id: r.hits[0]?.id,
+      passId: 'track-9',
       time: new Date(capturedAt).toISOString(),
       device: 'dev1',
       agency: 'agency1',
@@ -88,7 +95,16 @@ describe('DetectionRecorder.recordDetection', () => {
       confidence: 0.93,
       candidates: plateRead().candidates,
       match: { entryId: 'entry-1', list: 'stolen', reason: 'Stolen vehicle', caseNumber: 'C-42', rule: 'exact' },
+      gps: {
+        lat: 51.5,
+        lon: -0.12,
+        fixTime: new Date(capturedAt - 250).toISOString(),
+        quality: { fixType: '3d', hdop: 1.1, satellites: 8, ageMs: 250, source: 'serial' },
+        speedMps: null,
+        headingDeg: null,
+      },
       crop: { mime: 'image/jpeg', base64: jpeg.toString('base64') },
+      frame: { mime: 'image/jpeg', base64: jpeg.toString('base64'), width: 640, height: 360 },
       notice: HIT_NOTICE,
     });
   });
@@ -114,7 +130,14 @@ describe('DetectionRecorder.reviseDetection', () => {
   it('replaces an early decision with the final one and hits only the new entries', () => {
     const first = entry({ id: 'e1', plate: 'ABC1234' });
     const second = entry({ id: 'e2', plate: 'ABC1284' });
-    const early = recorder.recordDetection({ cameraId: 'cam1', capturedAt: clock.now(), read: plateRead('ABC1234'), crop: null, matches: [exact(first)] });
+    const early = recorder.recordDetection({
+      cameraId: 'cam1',
+      capturedAt: clock.now(),
+      read: plateRead('ABC1234'),
+      crop: null,
+      matches: [exact(first)],
+      position: { fixType: 'surveyed', lat: 10, lon: 20, fixAgeMs: 0 },
+    });
     const final = recorder.reviseDetection({
       detectionId: early.detectionId,
       cameraId: 'cam1',
@@ -127,6 +150,10 @@ describe('DetectionRecorder.reviseDetection', () => {
     expect(final.hits.map((h) => h.hotlistEntryId)).toEqual(['e2']);
     expect(counts()).toEqual({ detections: 1, hits: 2, outbox: 2 });
     expect(new DetectionsRepo(db).get(early.detectionId)).toMatchObject({ plate: 'ABC1284', confidence: 0.97, cropPath: 'crops/x.jpg', capturedAt: clock.now() + 400 });
+    // The revision's hit carries the position stored with the early detection.
+    const revised = new OutboxRepo(db).get(final.hits[0]?.id as string);
+    const message = hitMessageSchema.parse(JSON.parse(String(revised?.payload)));
+    expect(message.gps).toMatchObject({ lat: 10, lon: 20, quality: { fixType: 'surveyed', source: 'surveyed', ageMs: 0 } });
   });
 
   it('refuses to revise a detection that is not stored, and stores nothing', () => {

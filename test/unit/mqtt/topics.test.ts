@@ -14,3 +14,20 @@ describe('topics', () => {
     expect(() => hitsTopic('alpr', 'a+', 'd')).toThrow(/agency/);
   });
 });
+
+describe('contract topics', () => {
+  it('builds every kind in one place, plus receiver filters and shared subscriptions', async () => {
+    const t = await import('../../../src/mqtt/topics.ts');
+    expect(t.ackTopic('alpr', 'pd', 'car-7')).toBe('alpr/pd/car-7/ack');
+    expect(t.heartbeatTopic('alpr', 'pd', 'car-7')).toBe('alpr/pd/car-7/heartbeat');
+    expect(t.readsTopic('alpr', 'pd', 'car-7')).toBe('alpr/pd/car-7/reads');
+    expect(t.hotlistTopic('alpr', 'pd', 'car-7')).toBe('alpr/pd/car-7/hotlist');
+    expect(t.allDevicesFilter('org/alpr/', 'hits')).toBe('org/alpr/+/+/hits');
+    expect(t.sharedSubscription('central', 'alpr/+/+/hits')).toBe('$share/central/alpr/+/+/hits');
+    expect(() => t.sharedSubscription('a/b', 'x')).toThrow(/group/);
+    expect(t.parseDeviceTopic('org/alpr', 'org/alpr/pd/car-7/hits')).toEqual({ agency: 'pd', device: 'car-7', kind: 'hits' });
+    expect(t.parseDeviceTopic('alpr', 'alpr/pd/car-7/other')).toBeNull();
+    expect(t.parseDeviceTopic('alpr', 'alpr/pd/hits')).toBeNull();
+    expect(t.parseDeviceTopic('alpr', 'elsewhere/pd/car-7/hits')).toBeNull();
+  });
+});
