@@ -8,6 +8,7 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../store/db.ts';
+import { BatchSize } from './batch-size.ts';
 import { LocalEntriesRepo } from './local-repo.ts';
 import { EMPTY_INDEX, MatchIndexBuilder, buildMatchIndex, type HotlistSnapshot, type ListFreshness, type MatchIndex } from './match-index.ts';
 import { isStale, matchRead, type MatchInput } from './match.ts';
@@ -23,8 +24,10 @@ export interface HotlistCacheOptions {
   clock: Clock;
   /** Maximum age of a list before its hits are flagged stale; null: never stale. */
   maxAgeMs(source: string): number | null;
-  /** Rows read per step of a rebuild (default 2000, a few ms per step). */
+  /** Most rows read per step of a rebuild (default 2000). */
   chunkSize?: number;
+  /** Wanted duration of one rebuild step, ms: steps are sized from the time the last one took (default 8). */
+  stepBudgetMs?: number;
   /** Rebuild attempts when lists keep changing under it (default 3). */
   maxAttempts?: number;
 }
@@ -171,14 +174,18 @@ export class HotlistCache implements HotlistMatcher {
         return false;
       }
       const b = new MatchIndexBuilder();
+      const size = new BatchSize({ budgetMs: this.options.stepBudgetMs ?? 8, max: chunk });
       let longest = 0;
       for (const s of this.repo.sources()) {
         for (let after = 0; ; ) {
           const t0 = performance.now();
-          const rows = this.repo.versionPage(s.source, s.activeVersion, after, chunk);
+          const want = size.next;
+          const rows = this.repo.versionPage(s.source, s.activeVersion, after, want);
           for (const r of rows) b.add(rowToEntry(r, b));
-          longest = Math.max(longest, performance.now() - t0);
-          if (rows.length < chunk) break;
+          const took = performance.now() - t0;
+          size.record(rows.length, took);
+          longest = Math.max(longest, took);
+          if (rows.length < want) break;
           after = (rows[rows.length - 1] as EntryRowWithRowid).rowid;
           await yieldToLoop();
         }

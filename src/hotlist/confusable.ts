@@ -40,17 +40,25 @@ export function confusable(a: string, b: string): boolean {
   return canonCode(a.charCodeAt(0)) === canonCode(b.charCodeAt(0));
 }
 
+/** The canonical character of each ASCII code, as a one-character string. */
+const CANON_CHAR: readonly string[] = Array.from(CANON, (code) => String.fromCharCode(code));
+
 /** The canonical key of a normalised plate (same length; `*` and `?` pass through). */
 export function canonicalPlate(plate: string): string {
-  let changed = false;
-  const codes = new Array<number>(plate.length);
-  for (let i = 0; i < plate.length; i++) {
+  // Runs for every read and alternative: no array, no spread, and no new string at all when
+  // the plate holds no folded character (most plates).
+  let i = 0;
+  for (; i < plate.length; i++) {
     const c = plate.charCodeAt(i);
-    const k = canonCode(c);
-    if (k !== c) changed = true;
-    codes[i] = k;
+    if (c >= 128 || CANON[c] !== c) break;
   }
-  return changed ? String.fromCharCode(...codes) : plate;
+  if (i === plate.length) return plate;
+  let out = plate.slice(0, i);
+  for (; i < plate.length; i++) {
+    const c = plate.charCodeAt(i);
+    out += c < 128 ? (CANON_CHAR[c] as string) : plate.charAt(i);
+  }
+  return out;
 }
 
 /** Bit mask of the confusion classes present in `text` (wildcards add nothing). */

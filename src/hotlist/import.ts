@@ -7,8 +7,9 @@
  * not JSON), or one without a single good line, is rejected and the previous list stays.
  *
  * `importHotlistText` does it all in one transaction (CLI, small files); `importHotlistStaged`
- * writes in chunks and yields between them, so a daemon importing a million entries keeps
- * reading plates (sync uses it).
+ * and `importParsedStaged` write in chunks and yield between them, so a daemon importing a
+ * million entries keeps reading plates (sync uses the latter with a list parsed in a worker
+ * thread, worker-list.ts).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -17,9 +18,10 @@ import { AlprError } from '../errors.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Database } from '../store/db.ts';
 import { createIdGenerator, type IdGenerator } from '../store/ids.ts';
+import { BatchSize, type BatchSizeOptions } from './batch-size.ts';
 import { parseHotlist, resolveFormat, type HotlistFormat } from './formats/index.ts';
-import { HotlistRepo, type SourceMeta } from './repo.ts';
-import type { LineProblem, ParseResult } from './types.ts';
+import { BULK_ROWS, HotlistRepo, type SourceMeta } from './repo.ts';
+import type { HotlistRecord, LineProblem, ParseResult } from './types.ts';
 
 export type ImportMode = 'apply-valid' | 'all-or-nothing';
 
@@ -50,24 +52,67 @@ export interface ImportResult {
   replaced: number;
   /** Good lines found in the file. */
   valid: number;
+  /** Bad lines found in the file (`errors` may list only the first of them, see ListSummary). */
+  errorCount: number;
   errors: LineProblem[];
   warnings: LineProblem[];
 }
 
+/** What a parse found, without the records themselves. */
+export interface ListSummary {
+  /** Good records. */
+  valid: number;
+  /** Bad lines. */
+  errorCount: number;
+  /** The bad lines; a list parsed in a worker thread sends only the first MAX_REPORTED_PROBLEMS of them. */
+  errors: LineProblem[];
+  warnings: LineProblem[];
+  fatal: boolean;
+}
+
+/** A parsed list whose records are read in chunks (from this thread, or from a worker thread). */
+export interface ParsedList extends ListSummary {
+  /** The next up to `size` records in file order; empty at the end. */
+  next(size: number): Promise<readonly HotlistRecord[]> | readonly HotlistRecord[];
+}
+
+/** A parse result held in this thread, read in chunks. */
+export function parsedInThread(parsed: ParseResult): ParsedList {
+  let at = 0;
+  return {
+    valid: parsed.entries.length,
+    errorCount: parsed.errors.length,
+    errors: parsed.errors,
+    warnings: parsed.warnings,
+    fatal: parsed.fatal,
+    next(size: number): readonly HotlistRecord[] {
+      const chunk = parsed.entries.slice(at, at + size);
+      at += chunk.length;
+      return chunk;
+    },
+  };
+}
+
 /** Why a parsed file must not be applied, or null (pure). */
-export function rejectionReason(parsed: ParseResult, mode: ImportMode, format: HotlistFormat): string | null {
+export function rejectionReason(parsed: ListSummary, mode: ImportMode, format: HotlistFormat): string | null {
   if (parsed.fatal) return `the file is not a usable ${format} hot list`;
-  if (mode === 'all-or-nothing' && parsed.errors.length > 0) return `${parsed.errors.length} bad line(s) and all-or-nothing`;
-  if (parsed.entries.length === 0) return 'no valid entries';
+  if (mode === 'all-or-nothing' && parsed.errorCount > 0) return `${parsed.errorCount} bad line(s) and all-or-nothing`;
+  if (parsed.valid === 0) return 'no valid entries';
   return null;
 }
 
-function prepare(text: string, file: string, options: ImportOptions): { parsed: ParseResult; base: Omit<ImportResult, 'applied' | 'rejectedBecause' | 'imported' | 'replaced'>; rejectedBecause: string | null } {
-  const format = resolveFormat(file, options.format);
+type ResultBase = Omit<ImportResult, 'applied' | 'rejectedBecause' | 'imported' | 'replaced'>;
+
+function describe(summary: ListSummary, file: string, format: HotlistFormat, options: ImportOptions): { base: ResultBase; rejectedBecause: string | null } {
   const source = options.source ?? resolve(file);
+  const base = { file, source, format, mode: options.mode, valid: summary.valid, errorCount: summary.errorCount, errors: summary.errors, warnings: summary.warnings };
+  return { base, rejectedBecause: rejectionReason(summary, options.mode, format) };
+}
+
+function prepare(text: string, file: string, options: ImportOptions): { parsed: ParseResult; base: ResultBase; rejectedBecause: string | null } {
+  const format = resolveFormat(file, options.format);
   const parsed = parseHotlist(text, format);
-  const base = { file, source, format, mode: options.mode, valid: parsed.entries.length, errors: parsed.errors, warnings: parsed.warnings };
-  return { parsed, base, rejectedBecause: rejectionReason(parsed, options.mode, format) };
+  return { parsed, ...describe(parsedInThread(parsed), file, format, options) };
 }
 
 /** Parses and applies a hot-list text in one transaction (the file is only a name for messages and the format). */
@@ -81,8 +126,10 @@ export function importHotlistText(db: Database, text: string, file: string, opti
 }
 
 export interface StagedOptions extends ImportOptions {
-  /** Rows written per transaction between yields (default 10000). */
+  /** Most rows written (or deleted) per transaction between yields (default 10000). */
   chunkSize?: number;
+  /** Wanted duration of one step, ms: steps are sized from the time the last one took (default 8). */
+  stepBudgetMs?: number;
   /** Called once the new version is in force, before the old rows are deleted (refresh the match index here). */
   onActivated?: () => void | Promise<void>;
 }
@@ -93,37 +140,66 @@ export interface StagedOptions extends ImportOptions {
  * staged rows are removed and the previous list stays in force.
  */
 export async function importHotlistStaged(db: Database, text: string, file: string, options: StagedOptions): Promise<ImportResult> {
-  const { parsed, base, rejectedBecause } = prepare(text, file, options);
+  const format = resolveFormat(file, options.format);
+  return importParsedStaged(db, parsedInThread(parseHotlist(text, format)), file, { ...options, format });
+}
+
+/**
+ * importHotlistStaged for a list already parsed (possibly in a worker thread: its records are
+ * pulled chunk by chunk, so this thread never holds them all). `options.format` names the format
+ * for messages; the file name's extension is used when it is absent.
+ */
+export async function importParsedStaged(db: Database, list: ParsedList, file: string, options: StagedOptions): Promise<ImportResult> {
+  const { base, rejectedBecause } = describe(list, file, resolveFormat(file, options.format), options);
   if (rejectedBecause !== null) return { ...base, applied: false, rejectedBecause, imported: 0, replaced: 0 };
   const clock = options.clock ?? systemClock;
   const newId = options.newId ?? createIdGenerator(clock);
   const repo = new HotlistRepo(db);
-  const chunk = Math.max(1, options.chunkSize ?? 10_000);
+  const steps: BatchSizeOptions = { budgetMs: options.stepBudgetMs ?? 8, max: Math.max(1, options.chunkSize ?? 10_000) };
   const version = newId();
   const now = clock.now();
-  const removeVersion = async (v: string): Promise<number> => {
-    let n = 0;
-    for (;;) {
-      const gone = repo.deleteVersionChunk(base.source, v, chunk);
-      n += gone;
-      if (gone < chunk) return n;
-      await yieldToLoop();
-    }
-  };
-  let previous: string | null;
+  // A big list gets a bigger page cache for the import (restored after; see HotlistRepo.enlargeCache).
+  const restoreCache = list.valid >= BULK_ROWS ? repo.enlargeCache() : (): void => undefined;
   try {
-    for (let i = 0; i < parsed.entries.length; i += chunk) {
-      repo.stage(base.source, version, parsed.entries.slice(i, i + chunk), now, i);
-      await yieldToLoop();
+    let previous: string | null;
+    let staged = 0;
+    try {
+      const size = new BatchSize(steps);
+      for (;;) {
+        const records = await list.next(size.next);
+        if (records.length === 0) break;
+        const t0 = performance.now();
+        repo.stage(base.source, version, records, now, staged);
+        size.record(records.length, performance.now() - t0);
+        staged += records.length;
+        await yieldToLoop();
+      }
+      previous = repo.activate(base.source, version, staged, now, options.meta);
+    } catch (err) {
+      await removeVersion(repo, base.source, version, steps);
+      throw err;
     }
-    previous = repo.activate(base.source, version, parsed.entries.length, now, options.meta);
-  } catch (err) {
-    await removeVersion(version);
-    throw err;
+    await options.onActivated?.();
+    const replaced = previous === null ? 0 : await removeVersion(repo, base.source, previous, steps);
+    return { ...base, applied: true, rejectedBecause: null, imported: staged, replaced };
+  } finally {
+    restoreCache();
   }
-  await options.onActivated?.();
-  const replaced = previous === null ? 0 : await removeVersion(previous);
-  return { ...base, applied: true, rejectedBecause: null, imported: parsed.entries.length, replaced };
+}
+
+/** Deletes every row of a version in steps, yielding between them; returns how many. */
+async function removeVersion(repo: HotlistRepo, source: string, version: string, steps: BatchSizeOptions): Promise<number> {
+  const size = new BatchSize(steps);
+  let n = 0;
+  for (;;) {
+    const want = size.next;
+    const t0 = performance.now();
+    const gone = repo.deleteVersionChunk(source, version, want);
+    size.record(gone, performance.now() - t0);
+    n += gone;
+    if (gone < want) return n;
+    await yieldToLoop();
+  }
 }
 
 /** Reads a hot-list file (unreadable: HOTLIST_INVALID). */

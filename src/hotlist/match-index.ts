@@ -4,7 +4,7 @@
  * confusable candidates are one lookup; wildcard/partial entries are kept apart as compiled
  * patterns. An index is immutable once built: a list change builds a new one and swaps it in.
  */
-import { canonicalPlate } from './confusable.ts';
+import { canonCode, canonicalPlate } from './confusable.ts';
 import { compilePattern, isPattern, type CompiledPattern } from './pattern.ts';
 import type { HotlistEntry } from './types.ts';
 
@@ -21,6 +21,12 @@ export interface MatchIndex {
   readonly patternMasks: Int32Array;
   readonly patternMin: Uint8Array;
   readonly patternMax: Uint8Array;
+  /**
+   * Indexes into `patterns` (ascending) by the canonical code of the pattern's first character:
+   * a read can only match patterns that start with its own first character's class, or with a
+   * wildcard (key -1). With 1,000 wildcard entries this leaves a few dozen to look at.
+   */
+  readonly patternsByFirst: ReadonlyMap<number, Int32Array>;
   readonly size: number;
 }
 
@@ -39,16 +45,28 @@ export interface HotlistSnapshot {
   readonly freshness: ReadonlyMap<string, ListFreshness>;
 }
 
-function filters(patterns: readonly PatternEntry[]): Pick<MatchIndex, 'patternMasks' | 'patternMin' | 'patternMax'> {
+/** Bucket key of a pattern: the canonical code of its first character, -1 for a wildcard. */
+export function firstKey(pattern: string): number {
+  const c = pattern.charCodeAt(0);
+  return c === 42 /* * */ || c === 63 /* ? */ || Number.isNaN(c) ? -1 : canonCode(c);
+}
+
+function filters(patterns: readonly PatternEntry[]): Pick<MatchIndex, 'patternMasks' | 'patternMin' | 'patternMax' | 'patternsByFirst'> {
   const patternMasks = new Int32Array(patterns.length);
   const patternMin = new Uint8Array(patterns.length);
   const patternMax = new Uint8Array(patterns.length);
+  const buckets = new Map<number, number[]>();
   patterns.forEach((p, i) => {
     patternMasks[i] = p.pattern.mask;
     patternMin[i] = Math.min(255, p.pattern.minLength);
     patternMax[i] = Math.min(255, p.pattern.maxLength);
+    const key = firstKey(p.pattern.source);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(i);
+    else buckets.set(key, [i]);
   });
-  return { patternMasks, patternMin, patternMax };
+  const patternsByFirst = new Map([...buckets].map(([k, v]) => [k, Int32Array.from(v)] as const));
+  return { patternMasks, patternMin, patternMax, patternsByFirst };
 }
 
 export const EMPTY_INDEX: MatchIndex = { byKey: new Map(), patterns: [], ...filters([]), size: 0 };

@@ -7,7 +7,7 @@
  * entries never match. Each entry is reported once, by its best match: exact before confusable
  * before partial, the read before its alternatives, fewer swaps first.
  */
-import { canonicalPlate, classMask } from './confusable.ts';
+import { canonCode, canonicalPlate, classMask } from './confusable.ts';
 import type { HotlistSnapshot, ListFreshness, MatchIndex, PatternEntry } from './match-index.ts';
 import { normalisePlate } from './normalise.ts';
 import { matchPattern } from './pattern.ts';
@@ -24,6 +24,7 @@ export interface MatchInput {
 }
 
 const RANK: Record<MatchRule, number> = { exact: 0, confusable: 1, partial: 2 };
+const NONE = new Int32Array(0);
 
 interface Scored {
   match: Required<HotlistMatch>;
@@ -84,12 +85,16 @@ export function matchRead(snapshot: HotlistSnapshot, input: MatchInput, now: num
           else offer(entry, 'confusable', ti, text, positionalSwaps(text, entry.plate));
         }
       }
-      const count = index.patterns.length;
-      if (count > 0) {
+      if (index.patterns.length > 0) {
         if (mask === -1) mask = classMask(text);
         const { patternMasks, patternMin, patternMax } = index;
         const len = text.length;
-        for (let i = 0; i < count; i++) {
+        // Only patterns starting with the text's first character (class) or with a wildcard can
+        // match; both buckets are ascending, walked in merged order so hits come in index order.
+        const a = index.patternsByFirst.get(canonCode(text.charCodeAt(0))) ?? NONE;
+        const b = index.patternsByFirst.get(-1) ?? NONE;
+        for (let ia = 0, ib = 0; ia < a.length || ib < b.length; ) {
+          const i = ib >= b.length || (ia < a.length && (a[ia] as number) < (b[ib] as number)) ? (a[ia++] as number) : (b[ib++] as number);
           // Cheap rejections first: a literal class the text lacks, or the wrong length.
           if (((patternMasks[i] as number) & ~mask) !== 0 || len < (patternMin[i] as number) || len > (patternMax[i] as number)) continue;
           const p = index.patterns[i] as PatternEntry;

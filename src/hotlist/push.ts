@@ -3,7 +3,7 @@
  * envelope (signing.ts) handed to HotlistSync.applyPushed, so the same signature check, atomic
  * swap and refusal rules apply as for a pull. Stale-list status goes to `.../hotlist-status`.
  */
-import { deviceTopic } from '../mqtt/topics.ts';
+import { hotlistStatusTopic as statusTopicOf, hotlistTopic } from '../mqtt/topics.ts';
 import type { Logger } from '../platform/logger.ts';
 import { isHotlistError } from './errors.ts';
 import type { HotlistSync, SyncOutcome } from './sync.ts';
@@ -13,12 +13,13 @@ export interface MessageSubscriber {
   subscribe(topic: string, qos: 0 | 1 | 2, handler: (payload: Buffer, topic: string) => void): () => void;
 }
 
+/** Topic names are built in src/mqtt/topics.ts; these names stay for existing callers. */
 export function hotlistPushTopic(prefix: string, agency: string, deviceId: string): string {
-  return deviceTopic(prefix, agency, deviceId, 'hotlist');
+  return hotlistTopic(prefix, agency, deviceId);
 }
 
 export function hotlistStatusTopic(prefix: string, agency: string, deviceId: string): string {
-  return deviceTopic(prefix, agency, deviceId, 'hotlist-status');
+  return statusTopicOf(prefix, agency, deviceId);
 }
 
 export type PushResult = { ok: true; outcome: SyncOutcome } | { ok: false; error: Error };

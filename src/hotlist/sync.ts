@@ -6,8 +6,11 @@
  * so the publisher can answer with a delta). 304 → the list is confirmed current. 200 → the body
  * is a signed envelope (signing.ts), verified with the configured Ed25519 key BEFORE anything is
  * parsed; then a full list is staged in chunks and swapped in atomically, or a delta is applied
- * in one transaction if its base version is the one in force. An unsigned, tampered, malformed,
- * mismatched or rejected list throws HotlistError and changes nothing: the previous list stays.
+ * in one transaction if its base version is the one in force. An envelope of `workerMinBytes` or
+ * more is verified and parsed in a worker thread (worker-list.ts): a million-entry list costs
+ * seconds of CPU there, and the event loop only ever writes one short step at a time. An
+ * unsigned, tampered, malformed, mismatched or rejected list throws HotlistError and changes
+ * nothing: the previous list stays.
  *
  * Staleness: a list not confirmed current within its maximum age is stale; every hit on it says
  * so (HotlistCache) and `checkStaleness` reports it through `onStatus` (publish it on MQTT).
@@ -20,10 +23,12 @@ import { createIdGenerator, type IdGenerator } from '../store/ids.ts';
 import type { HotlistCache } from './cache.ts';
 import { HotlistError, isHotlistError } from './errors.ts';
 import { parseHotlist } from './formats/index.ts';
-import { importHotlistStaged, rejectionReason, type ImportMode } from './import.ts';
+import { importParsedStaged, parsedInThread, rejectionReason, type ImportMode, type ParsedList } from './import.ts';
 import { isStale } from './match.ts';
 import { HotlistRepo } from './repo.ts';
 import { verifyEnvelope, type ListManifest } from './signing.ts';
+import type { HotlistRecord } from './types.ts';
+import { WorkerList } from './worker-list.ts';
 
 export interface SyncFeed {
   /** The list's source name; the signed manifest must name the same. */
@@ -58,8 +63,10 @@ export interface HotlistSyncOptions {
   /** Called with every stale list at each check (publish a status message). */
   onStatus?: (status: ListStatus) => void | Promise<void>;
   fetchTimeoutMs?: number;
-  /** Rows per step of a staged import (default 5000). */
+  /** Most rows per step of a staged import (default 5000; steps are also sized to about 8 ms each). */
   chunkSize?: number;
+  /** Envelopes of at least this many bytes are verified and parsed in a worker thread (default 1 MB; 0: always). */
+  workerMinBytes?: number;
   newId?: IdGenerator;
   fetch?: typeof fetch;
 }
@@ -162,25 +169,47 @@ export class HotlistSync {
   }
 
   private async apply(body: Buffer | string, origin: string, ctx: { feed: SyncFeed | null; etag: string | null; lastModified: string | null }): Promise<SyncOutcome> {
-    // Nothing is parsed or applied before the signature verifies.
-    const { manifest, data } = verifyEnvelope(body, this.o.publicKey, origin);
-    const feed = ctx.feed ?? this.o.feeds.find((f) => f.source === manifest.source) ?? null;
-    if (ctx.feed && manifest.source !== ctx.feed.source) {
-      throw new HotlistError('BAD_ENVELOPE', `${origin}: the signed list is for "${manifest.source}", this feed is "${ctx.feed.source}"; refused`);
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+    const worker = size >= (this.o.workerMinBytes ?? 1_000_000) ? await WorkerList.start() : null;
+    try {
+      // Nothing is parsed or applied before the signature verifies.
+      let parse: (emptyIsEmpty: boolean) => Promise<ParsedList>;
+      let manifest: ListManifest;
+      if (worker) {
+        manifest = await worker.verify(body, this.o.publicKey, origin);
+        parse = (emptyIsEmpty) => worker.parse(manifest.format, emptyIsEmpty);
+      } else {
+        const verified = verifyEnvelope(body, this.o.publicKey, origin);
+        manifest = verified.manifest;
+        parse = (emptyIsEmpty) =>
+          Promise.resolve(parsedInThread(emptyIsEmpty && verified.data.trim() === '' ? { entries: [], errors: [], warnings: [], fatal: false } : parseHotlist(verified.data, manifest.format)));
+      }
+      const feed = ctx.feed ?? this.o.feeds.find((f) => f.source === manifest.source) ?? null;
+      if (ctx.feed && manifest.source !== ctx.feed.source) {
+        throw new HotlistError('BAD_ENVELOPE', `${origin}: the signed list is for "${manifest.source}", this feed is "${ctx.feed.source}"; refused`);
+      }
+      if (!ctx.feed && !feed && !(this.o.pushSources ?? []).includes(manifest.source)) {
+        throw new HotlistError('BAD_ENVELOPE', `${origin}: pushed list for "${manifest.source}", which is not a configured list; refused`);
+      }
+      const mode: ImportMode = feed?.mode ?? 'all-or-nothing';
+      const meta = { publishedVersion: manifest.version, etag: ctx.etag, lastModified: ctx.lastModified };
+      const outcome: Applied = manifest.kind === 'full' ? await this.applyFull(manifest, parse, origin, mode, meta) : await this.applyDelta(manifest, parse, origin, mode, meta);
+      await this.o.cache?.refresh();
+      this.o.logger.info({ source: manifest.source, version: manifest.version, kind: manifest.kind, entries: outcome.entries, origin }, 'hot list applied');
+      return outcome;
+    } finally {
+      await worker?.close();
     }
-    if (!ctx.feed && !feed && !(this.o.pushSources ?? []).includes(manifest.source)) {
-      throw new HotlistError('BAD_ENVELOPE', `${origin}: pushed list for "${manifest.source}", which is not a configured list; refused`);
-    }
-    const mode: ImportMode = feed?.mode ?? 'all-or-nothing';
-    const meta = { publishedVersion: manifest.version, etag: ctx.etag, lastModified: ctx.lastModified };
-    const outcome: Applied = manifest.kind === 'full' ? await this.applyFull(manifest, data, origin, mode, meta) : this.applyDelta(manifest, data, origin, mode, meta);
-    await this.o.cache?.refresh();
-    this.o.logger.info({ source: manifest.source, version: manifest.version, kind: manifest.kind, entries: outcome.entries, origin }, 'hot list applied');
-    return outcome;
   }
 
-  private async applyFull(manifest: ListManifest, data: string, origin: string, mode: ImportMode, meta: { publishedVersion: string; etag: string | null; lastModified: string | null }): Promise<Applied> {
-    const r = await importHotlistStaged(this.db, data, origin, {
+  private async applyFull(
+    manifest: ListManifest,
+    parse: (emptyIsEmpty: boolean) => Promise<ParsedList>,
+    origin: string,
+    mode: ImportMode,
+    meta: { publishedVersion: string; etag: string | null; lastModified: string | null },
+  ): Promise<Applied> {
+    const r = await importParsedStaged(this.db, await parse(false), origin, {
       mode,
       source: manifest.source,
       format: manifest.format,
@@ -194,22 +223,35 @@ export class HotlistSync {
       const first = r.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`).join('; ');
       throw new HotlistError('REJECTED', `${origin}: list ${manifest.source} ${manifest.version} rejected (${r.rejectedBecause ?? 'invalid'})${first ? `: ${first}` : ''}; the previous list stays`);
     }
-    return { result: 'applied', source: manifest.source, version: manifest.version, kind: 'full', entries: r.imported, errors: r.errors.length };
+    return { result: 'applied', source: manifest.source, version: manifest.version, kind: 'full', entries: r.imported, errors: r.errorCount };
   }
 
-  private applyDelta(manifest: ListManifest, data: string, origin: string, mode: ImportMode, meta: { publishedVersion: string; etag: string | null; lastModified: string | null }): Applied {
-    const current = this.repo.source(manifest.source);
-    if (!current || current.publishedVersion !== manifest.baseVersion) {
-      throw new HotlistError(
-        'VERSION_MISMATCH',
-        `${origin}: delta ${manifest.version} of ${manifest.source} applies to version ${manifest.baseVersion ?? '?'}, the version in force is ${current?.publishedVersion ?? 'none'}; refused (a full list is needed)`,
-      );
-    }
-    const parsed = data.trim() === '' ? { entries: [], errors: [], warnings: [], fatal: false } : parseHotlist(data, manifest.format);
-    const why = parsed.entries.length === 0 && !parsed.fatal && parsed.errors.length === 0 ? null : rejectionReason(parsed, mode, manifest.format);
+  private async applyDelta(
+    manifest: ListManifest,
+    parse: (emptyIsEmpty: boolean) => Promise<ParsedList>,
+    origin: string,
+    mode: ImportMode,
+    meta: { publishedVersion: string; etag: string | null; lastModified: string | null },
+  ): Promise<Applied> {
+    const checkBase = (): void => {
+      const current = this.repo.source(manifest.source);
+      if (!current || current.publishedVersion !== manifest.baseVersion) {
+        throw new HotlistError(
+          'VERSION_MISMATCH',
+          `${origin}: delta ${manifest.version} of ${manifest.source} applies to version ${manifest.baseVersion ?? '?'}, the version in force is ${current?.publishedVersion ?? 'none'}; refused (a full list is needed)`,
+        );
+      }
+    };
+    checkBase();
+    const parsed = await parse(true);
+    const why = parsed.valid === 0 && !parsed.fatal && parsed.errorCount === 0 ? null : rejectionReason(parsed, mode, manifest.format);
     if (why !== null) throw new HotlistError('REJECTED', `${origin}: delta ${manifest.version} of ${manifest.source} rejected (${why}); the previous list stays`);
-    const r = this.repo.applyDelta(manifest.source, manifest.remove ?? [], parsed.entries, this.o.clock.now(), this.newId, meta);
-    return { result: 'applied', source: manifest.source, version: manifest.version, kind: 'delta', entries: r.added, errors: parsed.errors.length };
+    // A delta is applied in one transaction, so all its records are gathered first (deltas are small).
+    const records: HotlistRecord[] = [];
+    for (let chunk = await parsed.next(10_000); chunk.length > 0; chunk = await parsed.next(10_000)) records.push(...chunk);
+    checkBase(); // again: another process (the CLI) may have replaced the list while this one awaited
+    const r = this.repo.applyDelta(manifest.source, manifest.remove ?? [], records, this.o.clock.now(), this.newId, meta);
+    return { result: 'applied', source: manifest.source, version: manifest.version, kind: 'delta', entries: r.added, errors: parsed.errorCount };
   }
 
   /** Status of every list; calls onStatus for each stale one. */

@@ -60,18 +60,24 @@ beforeEach(async () => {
   feed = { source: 'state', url, intervalMs: 60_000, maxAgeMs: 6 * HOUR, mode: 'all-or-nothing' };
   cache = new HotlistCache(db, { clock, maxAgeMs: (s) => (s === 'state' ? 6 * HOUR : null) });
   statuses = [];
-  sync = new HotlistSync(db, {
+  sync = newSync(undefined);
+});
+
+/** workerMinBytes 0: every list is verified and parsed in a worker thread; undefined: small lists in this one. */
+function newSync(workerMinBytes: number | undefined): HotlistSync {
+  return new HotlistSync(db, {
     clock,
     logger: silentLogger(),
     publicKey: loadPublicKey(keys.publicKeyRaw),
     feeds: [feed],
     cache,
     chunkSize: 2,
+    ...(workerMinBytes === undefined ? {} : { workerMinBytes }),
     onStatus: (s) => {
       statuses.push(s);
     },
   });
-});
+}
 afterEach(async () => {
   await sync.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -89,7 +95,14 @@ async function refusal(p: Promise<unknown>): Promise<{ reason: string; message: 
   throw new Error('expected a refusal');
 }
 
-describe('HotlistSync over HTTP', () => {
+describe.each([
+  ['in this thread', undefined],
+  ['in a worker thread', 0],
+])('HotlistSync over HTTP, list verified and parsed %s', (_where, workerMinBytes) => {
+  beforeEach(() => {
+    sync = newSync(workerMinBytes);
+  });
+
   it('applies a signed full list, then uses the ETag (304 confirms the list current)', async () => {
     expect(await sync.syncFeed(feed)).toEqual({ result: 'applied', source: 'state', version: 'v1', kind: 'full', entries: 3, errors: 0 });
     expect(cache.match({ text: '6TRK902' })).toMatchObject([{ rule: 'exact', stale: false, entry: { list: 'stolen-vehicle', source: 'state' } }]);

@@ -1,17 +1,18 @@
 /**
- * California DOJ stolen-vehicle (SVS), stolen-plate (SLR) and felony-vehicle (SFR) extracts
- * (pure). Each file is a fixed-width table:
+ * California DOJ stolen-vehicle (SVS), stolen-plate (SLR) and felony-vehicle (SFR) hot-list
+ * extracts (pure), as CLETS agencies receive them for ALPR (files svs.tbl, slr.tbl, sfr.tbl; see
+ * docs/hotlists.md for the source of this layout). Each file is one table, a fixed-width list:
  *
- *   header  `<TABLE> EXTRACT <YYYYMMDD>`  (TABLE = SVS, SLR or SFR; must match the expected table)
- *   records cols 0-7 plate, 8-9 state, 10-13 vehicle year, 14-17 make, 18-21 model,
- *           22-24 colour, 25-39 case number, 40- reason (optional)
- *   footer  `TOTAL RECORD <count>`  (count of record lines between header and footer)
+ *   header   `DATE<MM/DD/YYYY> <HH:MM>`  (when the extract was made)
+ *   records  cols 0-7 plate, 8-9 state, 10-11 county code, 12-19 date of loss (YYYYMMDD)
+ *   footer   `TOTAL RECORD <count>`  (record lines between header and footer, zero-padded)
  *
- * A missing/unknown header, a missing footer (truncated file), text after the footer or a count
- * that disagrees with the records present make the file fatal. Bad records are per-line errors.
+ * Which table a file is comes from its name (the format), not its content. A missing or unknown
+ * header, a missing footer (truncated file), text after the footer or a count that disagrees with
+ * the records present make the file fatal. Bad records are per-line errors.
  */
 import type { ParseResult } from '../types.ts';
-import { cut, type Column } from './fixed-width.ts';
+import { cut, extractDate, type Column } from './fixed-width.ts';
 import { RecordCollector, textLines } from './record.ts';
 
 export type CaDojTable = 'svs' | 'slr' | 'sfr';
@@ -25,32 +26,25 @@ export const CA_DOJ_TABLES: Readonly<Record<CaDojTable, { list: string; reason: 
 export const CA_DOJ_COLUMNS = [
   { name: 'plate', start: 0, width: 8 },
   { name: 'state', start: 8, width: 2 },
-  { name: 'year', start: 10, width: 4 },
-  { name: 'make', start: 14, width: 4 },
-  { name: 'model', start: 18, width: 4 },
-  { name: 'colour', start: 22, width: 3 },
-  { name: 'caseNumber', start: 25, width: 15 },
-  { name: 'reason', start: 40, width: Infinity },
+  { name: 'county', start: 10, width: 2 },
+  { name: 'dateOfLoss', start: 12, width: Infinity },
 ] as const satisfies readonly Column[];
 
-const MIN_WIDTH = 25;
+/** A record must reach the end of the state. */
+const MIN_WIDTH = 10;
+const HEADER = /^DATE ?(\d{2})\/(\d{2})\/(\d{4})(?: +\d{2}:\d{2})?$/;
 
 export function parseCaDoj(text: string, table: CaDojTable): ParseResult {
   const out = new RecordCollector();
   const lines = textLines(text);
   const firstUsed = lines.findIndex((l) => l.trim() !== '');
   if (firstUsed < 0) {
-    out.error(1, `empty file (expected a "${table.toUpperCase()} EXTRACT YYYYMMDD" header)`);
+    out.error(1, 'empty file (expected a "DATEMM/DD/YYYY HH:MM" header)');
     return out.result(true);
   }
   const header = (lines[firstUsed] as string).trim();
-  const m = /^(SVS|SLR|SFR) EXTRACT (\d{8})$/.exec(header);
-  if (!m) {
-    out.error(firstUsed + 1, `bad header "${header}": expected "${table.toUpperCase()} EXTRACT YYYYMMDD"`);
-    return out.result(true);
-  }
-  if (m[1]?.toLowerCase() !== table) {
-    out.error(firstUsed + 1, `this is a ${m[1]} extract, expected ${table.toUpperCase()}`);
+  if (!HEADER.test(header)) {
+    out.error(firstUsed + 1, `bad header "${header}": expected "DATEMM/DD/YYYY HH:MM"`);
     return out.result(true);
   }
   const { list, reason } = CA_DOJ_TABLES[table];
@@ -64,24 +58,29 @@ export function parseCaDoj(text: string, table: CaDojTable): ParseResult {
     if (footer) {
       footerAt = i;
       if (Number(footer[1]) !== records) {
-        out.error(line, `footer says ${footer[1]} records, the file holds ${records} (truncated or corrupted)`);
+        out.error(line, `footer says ${Number(footer[1])} records, the file holds ${records} (truncated or corrupted)`);
         return out.result(true);
       }
       break;
     }
     records++;
     if (raw.length < MIN_WIDTH) {
-      out.error(line, `line is ${raw.length} characters, a record needs at least ${MIN_WIDTH}`);
+      out.error(line, `line is ${raw.length} characters, a record needs at least ${MIN_WIDTH} (plate and state)`);
       continue;
     }
     const f = cut(raw, CA_DOJ_COLUMNS);
+    const lost = extractDate(f.dateOfLoss);
+    if (lost === null) {
+      out.error(line, `bad date of loss "${f.dateOfLoss}" in columns 12-19 (expected YYYYMMDD)`);
+      continue;
+    }
+    const details = [f.county === '' ? null : `county ${f.county}`, lost === '' ? null : `lost ${lost}`].filter((d) => d !== null);
     out.add(line, {
       plate: f.plate,
       state: f.state,
       list,
-      reason: f.reason === '' ? reason : f.reason,
-      caseNumber: f.caseNumber,
-      vehicle: { year: f.year, make: f.make, model: f.model, colour: f.colour },
+      reason: details.length === 0 ? reason : `${reason}, ${details.join(', ')}`,
+      caseNumber: null,
     });
   }
   if (footerAt < 0) {

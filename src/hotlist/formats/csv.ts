@@ -23,9 +23,13 @@ interface RawRecord {
   error?: string;
 }
 
-/** Splits CSV text into records with the line each starts on (pure). */
-export function splitCsvRecords(text: string): { records: RawRecord[]; unterminatedAt: number | null } {
-  const records: RawRecord[] = [];
+/**
+ * Calls `visit` with each CSV record of `text` and the line it starts on, in order; returns the
+ * line of an unterminated quoted field (which ends the text), or null. Records are handed over
+ * one at a time rather than collected, so a million-line file does not build a million
+ * intermediate arrays that outlive the line being parsed.
+ */
+export function forEachCsvRecord(text: string, visit: (record: RawRecord) => void): number | null {
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let line = 1;
   const n = text.length;
@@ -38,7 +42,7 @@ export function splitCsvRecords(text: string): { records: RawRecord[]; untermina
     if (nextQuote !== -1 && nextQuote < i) nextQuote = text.indexOf('"', i);
     if (nextQuote === -1 || nextQuote > eol) {
       const end = eol > i && text.charCodeAt(eol - 1) === 13 ? eol - 1 : eol;
-      records.push({ line: start, fields: text.slice(i, end).split(',') });
+      visit({ line: start, fields: text.slice(i, end).split(',') });
       i = eol + 1;
       line++;
       continue;
@@ -97,60 +101,96 @@ export function splitCsvRecords(text: string): { records: RawRecord[]; untermina
       field += c;
       i++;
     }
-    if (quoted) return { records, unterminatedAt: start };
+    if (quoted) return start;
     fields.push(field);
-    records.push(error ? { line: start, fields, error } : { line: start, fields });
+    visit(error ? { line: start, fields, error } : { line: start, fields });
   }
-  return { records, unterminatedAt: null };
+  return null;
+}
+
+/** Splits CSV text into records with the line each starts on (pure). */
+export function splitCsvRecords(text: string): { records: RawRecord[]; unterminatedAt: number | null } {
+  const records: RawRecord[] = [];
+  const unterminatedAt = forEachCsvRecord(text, (r) => records.push(r));
+  return { records, unterminatedAt };
 }
 
 function blank(fields: string[]): boolean {
   return fields.every((f) => f.trim() === '');
 }
 
-/** Parses a hot-list CSV file's text (pure). */
-export function parseHotlistCsv(text: string): CsvParseResult {
-  const out = new RecordCollector();
-  const { records, unterminatedAt } = splitCsvRecords(text);
-  const rows = records.filter((r) => !blank(r.fields));
-  const header = rows[0];
-  if (!header) {
-    out.error(1, `no header line (expected ${REQUIRED_COLUMNS.join(',')})`);
-    return out.result(true);
-  }
+/** Column positions of a validated header (-1: absent). */
+interface Columns {
+  count: number;
+  plate: number;
+  state: number;
+  list: number;
+  reason: number;
+  caseNumber: number;
+  vehicle: { year: number; make: number; model: number; colour: number } | null;
+}
+
+/** Checks the header record; returns its columns, or the problem with it. */
+function readHeader(header: RawRecord): Columns | string {
   const names = header.fields.map((f) => f.trim().toLowerCase());
   const missing = REQUIRED_COLUMNS.filter((c) => !names.includes(c));
   const duplicated = names.filter((name, i) => name !== '' && names.indexOf(name) !== i);
   if (header.error || missing.length > 0 || duplicated.length > 0) {
-    const why = header.error ?? (missing.length > 0 ? `missing column(s): ${missing.join(', ')}` : `duplicate column(s): ${duplicated.join(', ')}`);
-    out.error(header.line, `bad header: ${why}`);
-    return out.result(true);
+    return header.error ?? (missing.length > 0 ? `missing column(s): ${missing.join(', ')}` : `duplicate column(s): ${duplicated.join(', ')}`);
   }
-  const col = (name: string): number => names.indexOf(name);
   const hasVehicle = VEHICLE_COLUMNS.some((c) => names.includes(c));
+  return {
+    count: names.length,
+    plate: names.indexOf('plate'),
+    state: names.indexOf('state'),
+    list: names.indexOf('list'),
+    reason: names.indexOf('reason'),
+    caseNumber: names.indexOf('case_number'),
+    vehicle: hasVehicle
+      ? { year: names.indexOf('vehicle_year'), make: names.indexOf('vehicle_make'), model: names.indexOf('vehicle_model'), colour: names.indexOf('vehicle_colour') }
+      : null,
+  };
+}
 
-  for (const row of rows.slice(1)) {
-    if (row.error) {
-      out.error(row.line, row.error);
-      continue;
+function fieldAt(fields: string[], at: number): string {
+  return at < 0 ? '' : (fields[at] ?? '');
+}
+
+/** Parses a hot-list CSV file's text (pure). */
+export function parseHotlistCsv(text: string): CsvParseResult {
+  const out = new RecordCollector();
+  let columns: Columns | null = null;
+  let badHeader = false;
+  const unterminatedAt = forEachCsvRecord(text, (row) => {
+    if (badHeader || blank(row.fields)) return;
+    if (columns === null) {
+      const header = readHeader(row);
+      if (typeof header === 'string') {
+        out.error(row.line, `bad header: ${header}`);
+        badHeader = true;
+      } else columns = header;
+      return;
     }
-    if (row.fields.length !== names.length) {
-      out.error(row.line, `expected ${names.length} fields, found ${row.fields.length}`);
-      continue;
-    }
-    const field = (name: string): string => (col(name) < 0 ? '' : (row.fields[col(name)] ?? ''));
+    const c: Columns = columns;
+    if (row.error) return out.error(row.line, row.error);
+    if (row.fields.length !== c.count) return out.error(row.line, `expected ${c.count} fields, found ${row.fields.length}`);
+    const f = row.fields;
     out.add(row.line, {
-      plate: field('plate'),
-      state: field('state'),
-      list: field('list'),
-      reason: field('reason'),
-      caseNumber: field('case_number'),
-      vehicle: hasVehicle
-        ? { year: field('vehicle_year'), make: field('vehicle_make'), model: field('vehicle_model'), colour: field('vehicle_colour') }
+      plate: fieldAt(f, c.plate),
+      state: fieldAt(f, c.state),
+      list: fieldAt(f, c.list),
+      reason: fieldAt(f, c.reason),
+      caseNumber: fieldAt(f, c.caseNumber),
+      vehicle: c.vehicle
+        ? { year: fieldAt(f, c.vehicle.year), make: fieldAt(f, c.vehicle.make), model: fieldAt(f, c.vehicle.model), colour: fieldAt(f, c.vehicle.colour) }
         : null,
     });
+  });
+  if (badHeader) return out.result(true);
+  if (columns === null) {
+    out.error(1, `no header line (expected ${REQUIRED_COLUMNS.join(',')})`);
+    return out.result(true);
   }
-
   if (unterminatedAt !== null) {
     out.error(unterminatedAt, 'unterminated quoted field (runs to the end of the file)');
     return out.result(true);

@@ -19,3 +19,11 @@ export function cut<const C extends readonly Column[]>(line: string, columns: C)
 export function minimumWidth(columns: readonly Column[]): number {
   return Math.max(...columns.filter((c) => c.width !== Infinity).map((c) => c.start + c.width));
 }
+
+/** YYYYMMDD → YYYY-MM-DD, '' for an empty field, null when malformed. */
+export function extractDate(text: string): string | null {
+  if (text === '') return '';
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31) return null;
+  return `${m[1]}-${m[2]}-${m[3]}`;
+}

@@ -13,8 +13,13 @@ export function isHotlistFormat(s: string): s is HotlistFormat {
   return (HOTLIST_FORMATS as readonly string[]).includes(s);
 }
 
-/** The format implied by a file name: .csv, .json/.jsonl/.ndjson, .ncic, .svs/.slr/.sfr; null when unknown. */
+/**
+ * The format implied by a file name: .csv, .json/.jsonl/.ndjson, .ncic, .svs/.slr/.sfr, and the
+ * CA DOJ extracts' own names svs.tbl, slr.tbl, sfr.tbl; null when unknown.
+ */
 export function formatFromFileName(file: string): HotlistFormat | null {
+  const table = /(?:^|[\\/])(svs|slr|sfr)[^\\/]*\.tbl$/i.exec(file)?.[1]?.toLowerCase();
+  if (table === 'svs' || table === 'slr' || table === 'sfr') return table;
   const ext = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
   if (ext === undefined) return null;
   if (ext === 'jsonl' || ext === 'ndjson') return 'json';

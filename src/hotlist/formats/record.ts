@@ -3,6 +3,7 @@
  * problem message, and skips repeats of the same plate/state/list with a warning.
  */
 import { normalisePlate } from '../normalise.ts';
+import { PlateTable } from './plate-table.ts';
 import type { HotlistRecord, LineProblem, ParseResult, VehicleDescription } from '../types.ts';
 
 export const MAX_PLATE_CHARS = 15;
@@ -23,12 +24,38 @@ function optionalText(value: string | null | undefined): string | null {
   return t === '' ? null : t;
 }
 
-/** Collects records and problems for one file. */
+/** Distinct values shared per file; free text beyond that is kept as it is. */
+const MAX_INTERNED = 10_000;
+const STATE_RE = /^[A-Z]{2,3}$/;
+const YEAR_RE = /^\d{4}$/;
+
+/** The first of list/reason/case_number longer than MAX_TEXT_CHARS, or null. */
+function tooLong(list: string, reason: string | null, caseNumber: string | null): string | null {
+  if (list.length > MAX_TEXT_CHARS) return 'list';
+  if (reason !== null && reason.length > MAX_TEXT_CHARS) return 'reason';
+  if (caseNumber !== null && caseNumber.length > MAX_TEXT_CHARS) return 'case_number';
+  return null;
+}
+
+function dedupeKey(plate: string, state: string | null, list: string): string {
+  return `${plate}\u0000${state ?? ''}\u0000${list}`;
+}
+
+/**
+ * Collects records and problems for one file. `add` runs once per line of a million-line list,
+ * so it allocates nothing it does not keep (no closures, no per-line arrays) and de-duplicates
+ * by plate first: the composite plate/state/list key is only built for plates seen twice.
+ */
 export class RecordCollector {
   readonly entries: HotlistRecord[] = [];
   readonly errors: LineProblem[] = [];
   readonly warnings: LineProblem[] = [];
-  private readonly seen = new Map<string, number>();
+  /** Plate → index in `entries` of its first record. */
+  private readonly byPlate = new PlateTable();
+  /** Repeated field values (states, lists, reasons) share one string instead of one per line. */
+  private readonly strings = new Map<string, string>();
+  /** plate/state/list → line, only for plates that occur more than once. */
+  private readonly byKey = new Map<string, number>();
 
   error(line: number, message: string): void {
     this.errors.push({ line, message });
@@ -36,36 +63,29 @@ export class RecordCollector {
 
   /** Validates the fields of `line`; records the entry or the problem. */
   add(line: number, raw: RawFields): void {
-    const problem = (message: string): void => this.error(line, message);
     const rawPlate = raw.plate.trim();
     const plate = normalisePlate(rawPlate);
-    if (rawPlate === '') return problem('empty plate');
-    if (plate === '') return problem(`plate "${rawPlate}" has no letters or digits`);
-    if (plate.length > MAX_PLATE_CHARS) return problem(`plate "${rawPlate}" is longer than ${MAX_PLATE_CHARS} characters`);
-    const rawState = (raw.state ?? '').trim();
+    if (rawPlate === '') return this.error(line, 'empty plate');
+    if (plate === '') return this.error(line, `plate "${rawPlate}" has no letters or digits`);
+    if (plate.length > MAX_PLATE_CHARS) return this.error(line, `plate "${rawPlate}" is longer than ${MAX_PLATE_CHARS} characters`);
+    const rawState = raw.state === null || raw.state === undefined ? '' : raw.state.trim();
     const state = rawState === '' ? null : rawState.toUpperCase();
-    if (state !== null && !/^[A-Z]{2,3}$/.test(state)) {
-      return problem(`bad state "${rawState}": expected a 2 or 3 letter code, or empty for any state`);
+    if (state !== null && !STATE_RE.test(state)) {
+      return this.error(line, `bad state "${rawState}": expected a 2 or 3 letter code, or empty for any state`);
     }
     const list = raw.list.trim();
-    if (list === '') return problem('empty list');
+    if (list === '') return this.error(line, 'empty list');
     const reason = optionalText(raw.reason);
     const caseNumber = optionalText(raw.caseNumber);
-    const tooLong = (
-      [
-        ['list', list],
-        ['reason', reason],
-        ['case_number', caseNumber],
-      ] as const
-    ).find(([, v]) => v !== null && v.length > MAX_TEXT_CHARS);
-    if (tooLong) return problem(`${tooLong[0]} is longer than ${MAX_TEXT_CHARS} characters`);
+    const long = tooLong(list, reason, caseNumber);
+    if (long !== null) return this.error(line, `${long} is longer than ${MAX_TEXT_CHARS} characters`);
     let vehicle: VehicleDescription | null = null;
     if (raw.vehicle) {
       const y = raw.vehicle.year;
       const yearText = y === null || y === undefined ? '' : String(y).trim();
       let year: number | null = null;
       if (yearText !== '') {
-        if (!/^\d{4}$/.test(yearText) || Number(yearText) < 1900 || Number(yearText) > 2100) return problem(`bad vehicle year "${yearText}"`);
+        if (!YEAR_RE.test(yearText) || Number(yearText) < 1900 || Number(yearText) > 2100) return this.error(line, `bad vehicle year "${yearText}"`);
         year = Number(yearText);
       }
       const make = optionalText(raw.vehicle.make);
@@ -73,16 +93,36 @@ export class RecordCollector {
       const colour = optionalText(raw.vehicle.colour);
       if (year !== null || make !== null || model !== null || colour !== null) vehicle = { year, make, model, colour };
     }
-    const key = `${plate}\u0000${state ?? ''}\u0000${list}`;
-    const first = this.seen.get(key);
-    if (first !== undefined) {
-      this.warnings.push({ line, message: `duplicate of line ${first} (same plate, state and list); skipped` });
-      return;
-    }
-    this.seen.set(key, line);
-    const record: HotlistRecord = { line, plate, state, list, reason, caseNumber };
+    if (this.isDuplicate(line, plate, state, list)) return;
+    const record: HotlistRecord = { line, plate, state: this.intern(state), list: this.intern(list), reason: this.intern(reason), caseNumber };
     if (vehicle) record.vehicle = vehicle;
     this.entries.push(record);
+  }
+
+  private intern<T extends string | null>(s: T): T {
+    if (s === null) return s;
+    const known = this.strings.get(s);
+    if (known !== undefined) return known as T;
+    if (this.strings.size < MAX_INTERNED) this.strings.set(s, s);
+    return s;
+  }
+
+  /** True (and a warning recorded) when the same plate, state and list came on an earlier line. */
+  private isDuplicate(line: number, plate: string, state: string | null, list: string): boolean {
+    const firstIndex = this.byPlate.putIfAbsent(plate, this.entries.length);
+    if (firstIndex < 0) return false;
+    // A plate seen before: from now on its records are told apart by the full key.
+    const first = this.entries[firstIndex] as HotlistRecord;
+    const firstKey = dedupeKey(first.plate, first.state, first.list);
+    if (!this.byKey.has(firstKey)) this.byKey.set(firstKey, first.line);
+    const key = dedupeKey(plate, state, list);
+    const earlier = this.byKey.get(key);
+    if (earlier !== undefined) {
+      this.warnings.push({ line, message: `duplicate of line ${earlier} (same plate, state and list); skipped` });
+      return true;
+    }
+    this.byKey.set(key, line);
+    return false;
   }
 
   result(fatal: boolean): ParseResult {

@@ -10,8 +10,8 @@ import { isAlprError } from '../../../src/errors.ts';
 
 const fixture = (name: string): string => readFileSync(join(import.meta.dirname, '../../../fixtures/hotlists', name), 'utf8');
 
-describe('NCIC fixed-width', () => {
-  it('reads the list code in column 0 and the plate, state and vehicle fields', () => {
+describe('NCIC LPR extract', () => {
+  it('skips the header, reads the list from the NIC file letter, the plate, state and vehicle fields', () => {
     const r = parseNcic(fixture('ncic-sample.ncic'));
     expect(r.errors).toEqual([]);
     expect(r.fatal).toBe(false);
@@ -25,30 +25,49 @@ describe('NCIC fixed-width', () => {
       ['2FEL404', 'CA', 'felony-vehicle'],
     ]);
     expect(r.entries[0]).toEqual({
-      line: 1,
+      line: 2,
       plate: '6TRK902',
       state: 'CA',
       list: 'stolen-vehicle',
-      reason: 'Stolen from driveway',
-      caseNumber: '26-004512',
+      reason: 'Stolen vehicle, entered 2026-01-10',
+      caseNumber: 'V260004512',
       vehicle: { year: 2019, make: 'TOYT', model: 'CAM', colour: 'BLK' },
     });
-    // No remark: the list code's description; no vehicle fields: no vehicle.
-    expect(r.entries[1]).toEqual({ line: 2, plate: '3WXY771', state: 'CA', list: 'stolen-plate', reason: 'Stolen plate', caseNumber: '26-003318' });
+    // A record that ends after the plate state: no vehicle.
+    expect(r.entries[1]).toEqual({ line: 3, plate: '3WXY771', state: 'CA', list: 'stolen-plate', reason: 'Stolen plate, entered 2026-01-08', caseNumber: 'P260003318' });
+  });
+
+  it('matches the example record of the public layout, and reads a keyed 0 in the state as O', () => {
+    // The example line given with OpenALPR's NCIC importer (parsers/ncic.py), after a header line.
+    const r = parseNcic('HEADER\nV123456789LA057020020190509AB123456  CA2009MC2009YAMACYLMCBLK\nX123456780OH0000000        XYZ1234   0H\n');
+    expect(r.errors).toEqual([]);
+    expect(r.entries).toEqual([
+      {
+        line: 2,
+        plate: 'AB123456',
+        state: 'CA',
+        list: 'stolen-vehicle',
+        reason: 'Stolen vehicle, entered 2019-05-09',
+        caseNumber: 'V123456789',
+        vehicle: { year: 2009, make: 'YAMA', model: 'CYL', colour: 'BLK' },
+      },
+      { line: 3, plate: 'XYZ1234', state: 'OH', list: 'sex-offender', reason: 'Sex offender registry', caseNumber: 'X123456780' },
+    ]);
   });
 
   it('reports every bad line with its number', () => {
     const r = parseNcic(fixture('ncic-bad.ncic'));
     expect(r.fatal).toBe(false);
     expect(r.entries.map((e) => [e.line, e.plate])).toEqual([
-      [1, 'GOOD001'],
-      [6, 'GOOD003'],
+      [3, 'GOOD001'],
+      [8, 'GOOD003'],
     ]);
     expect(r.errors).toEqual([
-      { line: 2, message: 'unknown list code "Q" in column 0 (expected one of VPWFMAHGSTX)' },
-      { line: 3, message: 'line is 6 characters, a record needs at least 27' },
-      { line: 4, message: 'bad vehicle year "20X9"' },
-      { line: 5, message: 'empty plate' },
+      { line: 2, message: `unknown list code "Q" in column 0, the NIC's file letter (expected one of VPWFMACHKLRTX)` },
+      { line: 4, message: 'line is 6 characters, a record needs at least 39 (through the plate state)' },
+      { line: 5, message: 'bad vehicle year "20X9"' },
+      { line: 6, message: 'empty plate' },
+      { line: 7, message: 'bad date "2026-1-1" in columns 19-26 (expected YYYYMMDD)' },
     ]);
   });
 
@@ -58,26 +77,32 @@ describe('NCIC fixed-width', () => {
 });
 
 describe('CA DOJ SVS / SLR / SFR', () => {
-  it('reads each table with its list, header and TOTAL RECORD footer', () => {
+  it('reads each table with its list, DATE header and TOTAL RECORD footer', () => {
     const svs = parseCaDoj(fixture('ca-doj.svs'), 'svs');
     expect(svs).toMatchObject({ fatal: false, errors: [] });
-    expect(svs.entries).toHaveLength(3);
-    expect(svs.entries[1]).toEqual({
-      line: 3,
-      plate: '4ABC123',
-      state: 'CA',
-      list: 'stolen-vehicle',
-      reason: 'Taken at gunpoint',
-      caseNumber: 'SVS-0002',
-      vehicle: { year: 2017, make: 'HOND', model: 'ACCO', colour: 'GRY' },
-    });
+    expect(svs.entries).toEqual([
+      { line: 2, plate: '6TRK902', state: 'CA', list: 'stolen-vehicle', reason: 'Stolen vehicle (CA DOJ SVS), county 01, lost 2026-01-10', caseNumber: null },
+      { line: 3, plate: '4ABC123', state: 'CA', list: 'stolen-vehicle', reason: 'Stolen vehicle (CA DOJ SVS), county 19, lost 2026-01-12', caseNumber: null },
+      { line: 4, plate: '1NVX555', state: 'NV', list: 'stolen-vehicle', reason: 'Stolen vehicle (CA DOJ SVS), lost 2026-01-01', caseNumber: null },
+    ]);
     const slr = parseCaDoj(fixture('ca-doj.slr'), 'slr');
-    expect(slr.entries.map((e) => [e.plate, e.list, e.reason, e.vehicle])).toEqual([
-      ['5LPT808', 'stolen-plate', 'Stolen plate (CA DOJ SLR)', undefined],
-      ['8ZZZ001', 'stolen-plate', 'Stolen plate (CA DOJ SLR)', undefined],
+    expect(slr.entries.map((e) => [e.plate, e.list, e.reason])).toEqual([
+      ['5LPT808', 'stolen-plate', 'Stolen plate (CA DOJ SLR)'],
+      ['8ZZZ001', 'stolen-plate', 'Stolen plate (CA DOJ SLR)'],
     ]);
     const sfr = parseCaDoj(fixture('ca-doj.sfr'), 'sfr');
-    expect(sfr.entries).toMatchObject([{ plate: '3WXY771', list: 'felony-vehicle', reason: 'Used in armed robbery', caseNumber: 'SFR-2201' }]);
+    expect(sfr.entries).toMatchObject([{ plate: '3WXY771', list: 'felony-vehicle', reason: 'Felony vehicle (CA DOJ SFR), county 38, lost 2025-12-30' }]);
+  });
+
+  it('reads the public layout (DATE header, 8-character plate field, zero-padded count)', () => {
+    // OpenALPR's sfr.tbl sample with its plates padded to the 8 columns its parser reads (the
+    // sample pads them to 7, which that parser would read as plate "ABC123 C", state "A0").
+    const r = parseCaDoj('DATE07/02/2018 09:00\nABC123  CA0120180627\nXYZ999  CA0220180430\nTOTAL RECORD 0000002\n', 'sfr');
+    expect(r).toMatchObject({ fatal: false, errors: [] });
+    expect(r.entries.map((e) => [e.plate, e.state, e.reason])).toEqual([
+      ['ABC123', 'CA', 'Felony vehicle (CA DOJ SFR), county 01, lost 2018-06-27'],
+      ['XYZ999', 'CA', 'Felony vehicle (CA DOJ SFR), county 02, lost 2018-04-30'],
+    ]);
   });
 
   it('is fatal when the footer is missing, the count disagrees, or the header is wrong', () => {
@@ -89,9 +114,8 @@ describe('CA DOJ SVS / SLR / SFR', () => {
       fatal: true,
       errors: [{ line: 3, message: 'footer says 5 records, the file holds 1 (truncated or corrupted)' }],
     });
-    expect(parseCaDoj(fixture('ca-doj.svs'), 'slr')).toMatchObject({ fatal: true, errors: [{ line: 1, message: 'this is a SVS extract, expected SLR' }] });
-    expect(parseCaDoj('HELLO\nTOTAL RECORD 0\n', 'svs')).toMatchObject({ fatal: true, errors: [{ line: 1 }] });
-    expect(parseCaDoj('SVS EXTRACT 20260101\nTOTAL RECORD 0\nMORE\n', 'svs')).toMatchObject({
+    expect(parseCaDoj('HELLO\nTOTAL RECORD 0\n', 'svs')).toMatchObject({ fatal: true, errors: [{ line: 1, message: 'bad header "HELLO": expected "DATEMM/DD/YYYY HH:MM"' }] });
+    expect(parseCaDoj('DATE01/15/2026 06:00\nTOTAL RECORD 0\nMORE\n', 'svs')).toMatchObject({
       fatal: true,
       errors: [{ line: 3, message: 'text after the TOTAL RECORD footer' }],
     });
@@ -102,8 +126,13 @@ describe('CA DOJ SVS / SLR / SFR', () => {
     const r = parseCaDoj(fixture('ca-doj-badline.svs'), 'svs');
     expect(r.fatal).toBe(false);
     expect(r.entries.map((e) => e.line)).toEqual([2]);
-    expect(r.errors.map((e) => e.line)).toEqual([3, 4]);
-    expect(r.errors[1]?.message).toBe('line is 5 characters, a record needs at least 25');
+    expect(r.errors).toEqual([
+      { line: 3, message: 'bad state "C1": expected a 2 or 3 letter code, or empty for any state' },
+      { line: 4, message: 'line is 5 characters, a record needs at least 10 (plate and state)' },
+    ]);
+    expect(parseCaDoj('DATE01/15/2026 06:00\n6TRK902 CA0120261340\nTOTAL RECORD 1\n', 'svs').errors).toEqual([
+      { line: 2, message: 'bad date of loss "20261340" in columns 12-19 (expected YYYYMMDD)' },
+    ]);
   });
 });
 
@@ -174,6 +203,9 @@ describe('format selection', () => {
     expect(formatFromFileName('a.jsonl')).toBe('json');
     expect(formatFromFileName('a.ncic')).toBe('ncic');
     expect(formatFromFileName('extract.sfr')).toBe('sfr');
+    expect(formatFromFileName('/srv/clew/SVS.TBL')).toBe('svs');
+    expect(formatFromFileName('slr.tbl')).toBe('slr');
+    expect(formatFromFileName('other.tbl')).toBeNull();
     expect(formatFromFileName('a.txt')).toBeNull();
     expect(resolveFormat('a.txt', 'ncic')).toBe('ncic');
     let caught: unknown;

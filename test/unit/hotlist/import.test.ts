@@ -91,3 +91,26 @@ describe('importHotlistFile', () => {
     expect(isAlprError(caught, 'HOTLIST_INVALID')).toBe(true);
   });
 });
+
+describe('bulk load of a big list', () => {
+  it('sets the plate index aside and rebuilds it in the same transaction; other lists and the page cache stay as they were', () => {
+    const clock = new ManualClock(5_000);
+    importHotlistFile(db, file('small.csv', HEADER + 'KEEP1,CA,stolen,,\n'), { mode: 'all-or-nothing', source: 'other', clock });
+    const cacheBefore = db.pragma('cache_size', { simple: true });
+    const rows = Array.from({ length: 60_000 }, (_, i) => `B${i.toString(36).toUpperCase()},CA,stolen,,C-${i}`);
+    const big = file('big.csv', HEADER + rows.join('\n') + '\n');
+    expect(importHotlistFile(db, big, { mode: 'all-or-nothing', source: 'state', clock })).toMatchObject({ applied: true, imported: 60_000 });
+    // Again, replacing the 60,000 rows in force.
+    expect(importHotlistFile(db, big, { mode: 'all-or-nothing', source: 'state', clock })).toMatchObject({ applied: true, imported: 60_000, replaced: 60_000 });
+    const index = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'hotlist_entries_plate'").get() as { sql: string } | undefined;
+    expect(index?.sql).toBe('CREATE INDEX hotlist_entries_plate ON hotlist_entries(plate)');
+    const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM hotlist_entries WHERE plate = 'B1Z'").all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX hotlist_entries_plate/);
+    const repo = new HotlistRepo(db);
+    expect(repo.findExact('B1Z')).toMatchObject([{ plate: 'B1Z', caseNumber: `C-${parseInt('1Z', 36)}`, source: 'state' }]);
+    expect(repo.findExact('KEEP1')).toHaveLength(1);
+    expect(repo.count()).toBe(60_001);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM hotlist_entries').get()).toEqual({ n: 60_001 });
+    expect(db.pragma('cache_size', { simple: true })).toBe(cacheBefore);
+  });
+});

@@ -98,6 +98,22 @@ describe('matchRead', () => {
     expect(matchRead(snap, { text: '6XR902' }, 0)).toEqual([]);
   });
 
+  it('looks at wildcard entries by their first character class, or all that start with a wildcard', () => {
+    const tail = hotEntry('*99', { source: 'local' });
+    const confusableFirst = hotEntry('BXY*', { source: 'local' });
+    const anyFirst = hotEntry('?XY*', { source: 'local' });
+    const other = hotEntry('CXY*', { source: 'local' });
+    const idx = buildMatchIndex([tail, confusableFirst, anyFirst, other]);
+    expect([...idx.patternsByFirst.keys()].sort()).toEqual([-1, '8'.charCodeAt(0), 'C'.charCodeAt(0)].sort());
+    const hits = matchIndexes([idx], { text: '8XY99' }, 0);
+    // Fewest swaps first, then index order; B read as 8 still finds BXY*.
+    expect(hits.map((h) => [h.entry.plate, h.swaps])).toEqual([
+      ['*99', []],
+      ['?XY*', []],
+      ['BXY*', [{ at: 0, read: '8', entry: 'B' }]],
+    ]);
+  });
+
   it('is state-aware only when both the entry and the read name a state', () => {
     expect(matchRead(snap, { text: 'ABC123', state: 'CA' }, 0)).toHaveLength(1);
     expect(matchRead(snap, { text: 'ABC123', state: 'nv' }, 0)).toEqual([]);
