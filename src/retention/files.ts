@@ -1,11 +1,14 @@
 /**
  * The file side of retention: unlinking crop images whose rows are gone, and the orphan scan that
  * removes crop files no row refers to (a crash between the crop write and the row's commit) and
- * temporary files a crash left mid-write. File system access goes through `RetentionFs` so tests
- * can inject failures (ENOSPC, EACCES) and a fake free-space figure.
+ * temporary files a crash left mid-write. Whole expired hour folders are handled by
+ * crop-dirs.ts. File system access goes through `RetentionFs` so tests can inject failures
+ * (ENOSPC, EACCES), crashes and a fake free-space figure.
  */
-import { readdir, rmdir, stat, statfs, unlink } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
+import { link, mkdir, readdir, rename, rmdir, stat, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cropPathKind, HOUR_MS } from '../store/crops.ts';
 
 export interface RetentionFs {
   unlink(path: string): Promise<void>;
@@ -14,6 +17,11 @@ export interface RetentionFs {
   rmdir(path: string): Promise<void>;
   /** Free space of the file system holding `path`: bytes = bavail × bsize. */
   statfs(path: string): Promise<{ bavail: number | bigint; bsize: number | bigint }>;
+  link(existing: string, newPath: string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  /** Synchronous: an hour folder is moved to the trash inside a database transaction. */
+  renameSync(from: string, to: string): void;
+  mkdir(path: string): Promise<void>;
 }
 
 export const nodeRetentionFs: RetentionFs = {
@@ -22,6 +30,12 @@ export const nodeRetentionFs: RetentionFs = {
   stat: (p) => stat(p),
   rmdir: (p) => rmdir(p),
   statfs: (p) => statfs(p),
+  link: (a, b) => link(a, b),
+  rename: (a, b) => rename(a, b),
+  renameSync: (a, b) => renameSync(a, b),
+  mkdir: async (p) => {
+    await mkdir(p, { recursive: true });
+  },
 };
 
 /** Free bytes available to this process on the file system holding `dir`. */
@@ -29,8 +43,6 @@ export async function freeBytes(fs: RetentionFs, dir: string): Promise<number> {
   const s = await fs.statfs(dir);
   return Number(s.bavail) * Number(s.bsize);
 }
-
-const CROP_PATH = /^crops\/\d{4}\/\d{2}\/\d{2}\/[A-Za-z0-9_-]+\.jpg$/;
 
 /** File system block: a file occupies its size rounded up to this. */
 const BLOCK = 4096;
@@ -56,9 +68,9 @@ export async function meanCropBytes(fs: RetentionFs, dataDir: string, paths: rea
   return n === 0 ? null : total / n;
 }
 
-/** The absolute file of a stored crop path, or null when the path is not a crop path (never unlinked). */
+/** The absolute file of a stored crop path (any layout), or null when the path is not a crop path (never unlinked). */
 export function cropFile(dataDir: string, relativePath: string): string | null {
-  return CROP_PATH.test(relativePath) ? join(dataDir, ...relativePath.split('/')) : null;
+  return cropPathKind(relativePath) === null ? null : join(dataDir, ...relativePath.split('/'));
 }
 
 export function errorCode(err: unknown): string | null {
@@ -132,10 +144,11 @@ export interface OrphanScanResult {
 
 const YEAR = /^\d{4}$/;
 const TWO = /^\d{2}$/;
+const DAY_DIR = /^(\d{4})-(\d{2})-(\d{2})$/;
 const CROP_NAME = /^([A-Za-z0-9_-]+)\.jpg$/;
 const TEMP_NAME = /^[A-Za-z0-9_-]+\.jpg\.\d+\.[0-9a-f]+\.tmp$/;
 
-async function listDir(fs: RetentionFs, dir: string): Promise<string[]> {
+export async function listDir(fs: RetentionFs, dir: string): Promise<string[]> {
   try {
     return (await fs.readdir(dir)).sort();
   } catch (err) {
@@ -145,17 +158,20 @@ async function listDir(fs: RetentionFs, dir: string): Promise<string[]> {
 }
 
 /**
- * Walks `<dataDir>/crops/YYYY/MM/DD/` and removes (a) `<id>.jpg` files no detection row refers
- * to and (b) `*.tmp` files from interrupted writes, both only when older than the grace period;
- * then removes day, month and year folders left empty, for days before `removeEmptyDirsBefore`.
- * Files with other names are never touched.
+ * Walks the crop folders and removes (a) `<id>.jpg` files no detection row refers to and (b)
+ * `*.tmp` files from interrupted writes, both only when older than the grace period; then
+ * removes folders left empty, for times before `removeEmptyDirsBefore`. Folders walked: the hour
+ * layout `crops/YYYY-MM-DD/HH/`, the earlier day layout `crops/YYYY/MM/DD/`, and `crops/held/`
+ * (never removed). `crops/.trash` is emptied by crop-dirs.ts. Files with other names are never
+ * touched.
  */
 export async function scanOrphans(o: OrphanScanOptions): Promise<OrphanScanResult> {
   const result: OrphanScanResult = { filesChecked: 0, orphansDeleted: 0, tempFilesDeleted: 0, dirsRemoved: 0, failed: [] };
   const yieldEvery = o.yieldEvery ?? 2_000;
   const root = join(o.dataDir, 'crops');
-  const removeIfEmpty = async (dir: string, remaining: number): Promise<boolean> => {
-    if (remaining > 0) return false;
+  /** Removes `dir` when nothing is left in it and its time span ended before the limit. */
+  const removeIfEmpty = async (dir: string, remaining: number, endsAt: number): Promise<boolean> => {
+    if (remaining > 0 || endsAt > o.removeEmptyDirsBefore) return false;
     try {
       await o.fs.rmdir(dir);
       result.dirsRemoved++;
@@ -184,8 +200,48 @@ export async function scanOrphans(o: OrphanScanOptions): Promise<OrphanScanResul
       return false;
     }
   };
+  /** Scans one folder of crop files (`rel` is its path relative to the data dir); returns the entries left. */
+  const scanFolder = async (dir: string, rel: string): Promise<number> => {
+    const names = await listDir(o.fs, dir);
+    let left = names.length;
+    for (const name of names) {
+      const path = `${rel}/${name}`;
+      const m = CROP_NAME.exec(name);
+      if (m) {
+        result.filesChecked++;
+        if (result.filesChecked % yieldEvery === 0) await o.yieldToLoop();
+        if (!o.hasRow(m[1] as string, path) && (await tryUnlink(join(dir, name), path))) {
+          result.orphansDeleted++;
+          left--;
+        }
+      } else if (TEMP_NAME.test(name) && (await tryUnlink(join(dir, name), path))) {
+        result.tempFilesDeleted++;
+        left--;
+      }
+    }
+    return left;
+  };
 
-  for (const year of (await listDir(o.fs, root)).filter((n) => YEAR.test(n))) {
+  const top = await listDir(o.fs, root);
+  for (const day of top) {
+    const d = DAY_DIR.exec(day);
+    if (!d) continue;
+    const dayStart = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
+    const dayDir = join(root, day);
+    const hours = await listDir(o.fs, dayDir);
+    let hoursLeft = hours.length;
+    for (const hour of hours.filter((n) => TWO.test(n))) {
+      if (o.stopping()) return result;
+      const hourDir = join(dayDir, hour);
+      const left = await scanFolder(hourDir, `crops/${day}/${hour}`);
+      if (await removeIfEmpty(hourDir, left, dayStart + (Number(hour) + 1) * HOUR_MS)) hoursLeft--;
+    }
+    await removeIfEmpty(dayDir, hoursLeft, dayStart + 24 * HOUR_MS);
+  }
+  if (top.includes('held') && !o.stopping()) await scanFolder(join(root, 'held'), 'crops/held');
+
+  // The day layout of earlier versions.
+  for (const year of top.filter((n) => YEAR.test(n))) {
     const yearDir = join(root, year);
     const months = await listDir(o.fs, yearDir);
     let monthsLeft = months.length;
@@ -196,31 +252,12 @@ export async function scanOrphans(o: OrphanScanOptions): Promise<OrphanScanResul
       for (const day of days.filter((n) => TWO.test(n))) {
         if (o.stopping()) return result;
         const dayDir = join(monthDir, day);
-        const names = await listDir(o.fs, dayDir);
-        let left = names.length;
-        for (const name of names) {
-          const rel = `crops/${year}/${month}/${day}/${name}`;
-          const m = CROP_NAME.exec(name);
-          if (m) {
-            result.filesChecked++;
-            if (result.filesChecked % yieldEvery === 0) await o.yieldToLoop();
-            if (!o.hasRow(m[1] as string, rel) && (await tryUnlink(join(dayDir, name), rel))) {
-              result.orphansDeleted++;
-              left--;
-            }
-          } else if (TEMP_NAME.test(name) && (await tryUnlink(join(dayDir, name), rel))) {
-            result.tempFilesDeleted++;
-            left--;
-          }
-        }
-        const dayEnd = Date.UTC(Number(year), Number(month) - 1, Number(day) + 1);
-        if (dayEnd <= o.removeEmptyDirsBefore && (await removeIfEmpty(dayDir, left))) daysLeft--;
+        const left = await scanFolder(dayDir, `crops/${year}/${month}/${day}`);
+        if (await removeIfEmpty(dayDir, left, Date.UTC(Number(year), Number(month) - 1, Number(day) + 1))) daysLeft--;
       }
-      const monthEnd = Date.UTC(Number(year), Number(month), 1);
-      if (monthEnd <= o.removeEmptyDirsBefore && (await removeIfEmpty(monthDir, daysLeft))) monthsLeft--;
+      if (await removeIfEmpty(monthDir, daysLeft, Date.UTC(Number(year), Number(month), 1))) monthsLeft--;
     }
-    const yearEnd = Date.UTC(Number(year) + 1, 0, 1);
-    if (yearEnd <= o.removeEmptyDirsBefore) await removeIfEmpty(yearDir, monthsLeft);
+    await removeIfEmpty(yearDir, monthsLeft, Date.UTC(Number(year) + 1, 0, 1));
   }
   return result;
 }

@@ -9,10 +9,18 @@
  * - the outbox rows of those hits (message_id = hit id), sent or still pending: the payload holds
  *   the plate text and the crop. A hit still undelivered when its read expires is dropped; the
  *   count is in retention_log.outbox_deleted;
- * - its crop path, queued in pending_file_deletions; the file is unlinked after the commit.
+ * - its crop: a crop in an hour folder that has wholly expired is not handled file by file: the
+ *   folder is queued once (its path with a trailing "/") and dropped whole when no unheld row
+ *   refers to it any more (crop-dirs.ts). Any other crop path (the earlier day layout, a held
+ *   crop, an hour not yet over, disk pressure) is queued itself and unlinked after the commit.
  * Evidence holds and their log are kept (they name the detection id, not its plate).
+ *
+ * pending_file_deletions thus holds files and hour folders. Rows are found from an hour folder
+ * by capture time: a crop is stored under the hour of its detection's captured_at, and a revised
+ * detection stores its new crop with its new time (store/crops.ts, alerts/recorder.ts).
  */
 import type { Statement } from 'better-sqlite3';
+import { cropPathKind, HOUR_MS } from '../store/crops.ts';
 import type { Database } from '../store/db.ts';
 
 export type RetentionReason = 'age' | 'disk-pressure' | 'recovery' | 'orphan-scan';
@@ -39,6 +47,15 @@ export interface ChunkResult {
   outbox: number;
   /** Crop paths queued for unlinking (relative to the data dir). */
   paths: string[];
+  /** Hour folders queued for dropping (`crops/YYYY-MM-DD/HH`, no trailing slash). */
+  dirs: string[];
+}
+
+/** A detection whose crop lies in an hour folder about to be dropped. */
+export interface HourDirRow {
+  id: string;
+  cropPath: string;
+  held: boolean;
 }
 
 export interface PendingDeletion {
@@ -115,6 +132,9 @@ export class PurgeStore {
   private readonly pendingCountStmt: Statement<[], { n: number }>;
   private readonly expiredCappedStmt: Statement<[number, number], { n: number }>;
   private readonly remainingCappedStmt: Statement<[number, number], { n: number }>;
+  private readonly pendingDirsStmt: Statement<[], { path: string }>;
+  private readonly hourRowsStmt: Statement<[number, number, string, string], { id: string; crop_path: string; held: number }>;
+  private readonly relocateStmt: Statement<[string, string, string]>;
 
   constructor(db: Database) {
     this.db = db;
@@ -135,7 +155,11 @@ export class PurgeStore {
     this.finishRunStmt = db.prepare('UPDATE retention_log SET finished_at = ?, held_skipped = ?, error = ? WHERE id = ? AND finished_at IS NULL');
     this.sealStmt = db.prepare(`UPDATE retention_log SET finished_at = ?, error = 'interrupted: the process stopped before the run finished'
       WHERE finished_at IS NULL`);
-    this.pendingStmt = db.prepare('SELECT path, run_id FROM pending_file_deletions ORDER BY queued_at, path LIMIT ?');
+    this.pendingStmt = db.prepare("SELECT path, run_id FROM pending_file_deletions WHERE path NOT LIKE '%/' ORDER BY queued_at, path LIMIT ?");
+    this.pendingDirsStmt = db.prepare("SELECT path FROM pending_file_deletions WHERE path LIKE '%/' ORDER BY path");
+    this.hourRowsStmt = db.prepare(`SELECT d.id, d.crop_path, NOT ${UNHELD} AS held FROM detections d
+      WHERE d.captured_at >= ? AND d.captured_at < ? AND d.crop_path >= ? AND d.crop_path < ?`);
+    this.relocateStmt = db.prepare('UPDATE detections SET crop_path = ? WHERE id = ? AND crop_path = ?');
     this.clearPendingStmt = db.prepare('DELETE FROM pending_file_deletions WHERE path = ?');
     this.countExpiredStmt = db.prepare(`SELECT COUNT(*) AS n, COUNT(d.crop_path) AS images FROM detections d
       WHERE d.captured_at <= ? AND ${UNHELD}`);
@@ -159,14 +183,29 @@ export class PurgeStore {
   purgeChunk(selector: ChunkSelector, limit: number, runId: number | null, run: RunStart, now: number): ChunkResult {
     return this.db.transaction((): ChunkResult => {
       const rows = selector.kind === 'expired' ? this.expiredStmt.all(selector.cutoff, limit) : this.oldestStmt.all(limit);
-      if (rows.length === 0) return { runId, rows: 0, hits: 0, outbox: 0, paths: [] };
+      if (rows.length === 0) return { runId, rows: 0, hits: 0, outbox: 0, paths: [], dirs: [] };
       const id = runId ?? Number(this.startRunStmt.run(run.reason, run.startedAt, run.cutoff, run.freeBytes).lastInsertRowid);
       let hits = 0;
       let outbox = 0;
       let deleted = 0;
       const paths: string[] = [];
+      const dirs = new Set<string>();
+      // Thousands of rows share a folder: decide once per folder (~10 µs a row saved on a mass purge).
+      const byFolder = new Map<string, string | null>();
       for (const r of rows) {
         if (r.crop_path === null) continue;
+        let dir: string | null = null;
+        if (selector.kind === 'expired') {
+          const folder = r.crop_path.slice(0, r.crop_path.lastIndexOf('/') + 1);
+          const known = byFolder.get(folder);
+          dir = known === undefined ? expiredHourDir(r.crop_path, selector.cutoff) : known;
+          if (known === undefined) byFolder.set(folder, dir);
+        }
+        if (dir !== null) {
+          if (!dirs.has(dir)) this.queueFileStmt.run(`${dir}/`, id, Math.floor(now));
+          dirs.add(dir);
+          continue;
+        }
         this.queueFileStmt.run(r.crop_path, id, Math.floor(now));
         paths.push(r.crop_path);
       }
@@ -178,8 +217,48 @@ export class PurgeStore {
         deleted += this.delDetectionStmt.run(r.rid).changes;
       }
       this.countRunStmt.run(deleted, hits, outbox, id);
-      return { runId: id, rows: deleted, hits, outbox, paths };
+      return { runId: id, rows: deleted, hits, outbox, paths, dirs: [...dirs] };
     }).immediate();
+  }
+
+  /** Hour folders queued for dropping (`crops/YYYY-MM-DD/HH`), oldest first. */
+  pendingDirs(): string[] {
+    return this.pendingDirsStmt.all().map((r) => r.path.slice(0, -1));
+  }
+
+  /** Detections whose crop lies in the hour folder `dir` (captured in [hourStart, hourStart + 1 h)). */
+  hourDirRows(dir: string, hourStart: number): HourDirRow[] {
+    // Paths under "dir/" sort from "dir/" up to (excluding) "dir0": "/" and "0" are neighbours.
+    return this.hourRowsStmt.all(hourStart, hourStart + HOUR_MS, `${dir}/`, `${dir}0`).map((r) => ({ id: r.id, cropPath: r.crop_path, held: r.held === 1 }));
+  }
+
+  /** Points detections at their moved crops (only those still at `from`); returns how many. */
+  relocateCrops(moves: ReadonlyArray<{ id: string; from: string; to: string }>): number {
+    return this.db.transaction(() => {
+      let n = 0;
+      for (const m of moves) n += this.relocateStmt.run(m.to, m.id, m.from).changes;
+      return n;
+    }).immediate();
+  }
+
+  /**
+   * Drops a queued hour folder if no detection refers to it any more: runs `drop` (a synchronous
+   * rename into the trash) and clears the queue entry inside one IMMEDIATE transaction, so no
+   * read can commit a reference to the folder in between. Returns false (nothing done) when a
+   * row still refers to it.
+   */
+  dropHourDir(dir: string, hourStart: number, drop: () => void): boolean {
+    return this.db.transaction(() => {
+      if (this.hourDirRows(dir, hourStart).length > 0) return false;
+      drop();
+      this.clearPendingStmt.run(`${dir}/`);
+      return true;
+    }).immediate();
+  }
+
+  /** Clears a queued hour folder without dropping it (already gone, or not an hour folder). */
+  forgetDir(dir: string): void {
+    this.clearPendingStmt.run(`${dir}/`);
   }
 
   /** Appends a log row for work that deletes no detection rows (recovery, orphan scan). */
@@ -312,4 +391,10 @@ export class PurgeStore {
       error: r.error,
     }));
   }
+}
+
+/** The hour folder of `cropPath` when every capture it can hold is at or before `cutoff`; else null (pure). */
+export function expiredHourDir(cropPath: string, cutoff: number): string | null {
+  const k = cropPathKind(cropPath);
+  return k?.kind === 'hour' && k.hourStart + HOUR_MS - 1 <= cutoff ? k.dir : null;
 }

@@ -10,11 +10,17 @@
  * finishes the queue before anything else. The orphan scan removes crop files with no row (a
  * crash between the crop write and the row's commit) and temporary files of interrupted writes.
  *
+ * Wholly expired hour folders of crops are not unlinked file by file: the chunks queue the
+ * folder, and once the purge has deleted its reads the folder is moved to the trash whole (held
+ * crops moved out first) and the trash is emptied in chunks after (crop-dirs.ts). start()
+ * finishes queued folders; every sweep empties what is in the trash.
+ *
  * It never throws out of its timer: every failure (ENOSPC / SQLITE_FULL included) is reported
  * through `onStatus` and the next sweep tries again. Held evidence is never deleted (the policy
  * skips it, and a trigger refuses the delete).
  */
 import { performance } from 'node:perf_hooks';
+import { dropQueuedDirs, emptyTrash, type CropDirContext, type DropResult, type TrashResult } from './crop-dirs.ts';
 import { errorCode, freeBytes, meanCropBytes, nodeRetentionFs, scanOrphans, unlinkCrops, type OrphanScanResult, type RetentionFs } from './files.ts';
 import {
   DAY_MS,
@@ -33,6 +39,7 @@ import {
   type DryRunResult,
   type PurgeCounts,
   type RecoveryResult,
+  type RetentionLastSweep,
   type RetentionOperation,
   type RetentionStatus,
   type RetentionSweeperOptions,
@@ -68,6 +75,7 @@ export class RetentionSweeper {
   private nextOrphanScanAt = 0;
   private bytesPerRead = INITIAL_BYTES_PER_READ;
   private diskState: 'ok' | 'pressure' | 'unresolved' = 'ok';
+  private last: RetentionLastSweep | null = null;
 
   constructor(options: RetentionSweeperOptions) {
     this.o = options;
@@ -114,6 +122,11 @@ export class RetentionSweeper {
   /** One sweep: queued files, expired reads, then disk pressure. Throws on failure (the timer reports instead). */
   sweepOnce(): Promise<SweepResult> {
     return this.exclusive(() => this.sweepNow());
+  }
+
+  /** The outcome of the last sweep that completed (null before the first): for status reports. */
+  lastSweep(): RetentionLastSweep | null {
+    return this.last === null ? null : { ...this.last };
   }
 
   /** What a sweep would delete now, deleting nothing. */
@@ -177,6 +190,10 @@ export class RetentionSweeper {
     if (this.purge.pendingCount() === 0) return result;
     const runId = this.purge.startRun({ reason: 'recovery', startedAt: now, cutoff: null, freeBytes: null });
     const counts = await this.drainPending(runId);
+    // Queued hour folders go to the trash now; the trash (maybe millions of files) is emptied by
+    // the sweeps, in the background, not here: start-up must not wait for it.
+    const dirs = await this.dropDirs();
+    counts.imagesFailed += dirs.failed.length;
     result.imagesDeleted = counts.imagesDeleted;
     result.imagesFailed = counts.imagesFailed;
     this.purge.finishRun(runId, this.o.clock.now(), 0, counts.imagesFailed > 0 ? `${counts.imagesFailed} file(s) could not be unlinked` : null);
@@ -222,18 +239,63 @@ export class RetentionSweeper {
       }
     });
     if (age.counts.rowsDeleted >= this.o.config.chunkSize) this.checkpointWal(); // give the grown WAL file back
+    // Expired hour folders leave crops/ now; their files go with the trash just after.
+    const dirs = this.stopping ? null : await this.dropDirs();
+    const expiredAt = this.o.clock.now();
+    let runId = age.runId;
+    const trash = await this.emptyTrash(() => {
+      runId ??= this.purge.startRun({ reason: 'age', startedAt, cutoff, freeBytes: null });
+      return runId;
+    });
+    age.counts.imagesDeleted += trash.filesDeleted;
+    age.counts.imagesFailed += trash.failed.length + (dirs?.failed.length ?? 0);
     const heldSkipped = this.purge.countHeldExpired(cutoff);
-    if (age.runId !== null) this.finish(age.runId, heldSkipped, age.stopped);
+    if (runId !== null) this.finish(runId, heldSkipped, age.stopped || this.stopping);
     const result: SweepResult = {
       cutoff,
-      age: { ...age.counts, runId: age.runId, heldSkipped },
+      age: { ...age.counts, runId, heldSkipped, dirsDropped: dirs?.dirsDropped ?? 0, heldRelocated: dirs?.heldRelocated ?? 0, expiredAt },
       diskPressure: null,
       freeBytes: await this.readFreeBytes(),
-      stopped: age.stopped,
+      stopped: age.stopped || this.stopping,
     };
-    if (age.runId !== null) this.emitPurged('age', age.runId, startedAt, age.counts);
+    if (runId !== null) this.emitPurged('age', runId, startedAt, age.counts);
     if (result.freeBytes !== null && !this.stopping) await this.relieveDiskPressure(result, result.freeBytes);
+    const dp = result.diskPressure;
+    this.last = {
+      at: this.o.clock.now(),
+      rowsDeleted: result.age.rowsDeleted + (dp?.rowsDeleted ?? 0),
+      imagesDeleted: result.age.imagesDeleted + (dp?.imagesDeleted ?? 0),
+      freeBytes: result.freeBytes,
+      diskPressure: this.diskState !== 'ok' || (result.freeBytes !== null && result.freeBytes < this.policy.diskFloorBytes),
+    };
     return result;
+  }
+
+  private cropDirContext(): CropDirContext {
+    return {
+      fs: this.fs,
+      dataDir: this.o.dataDir,
+      store: this.purge,
+      concurrency: this.o.unlinkConcurrency ?? 8,
+      chunk: this.o.config.chunkSize,
+      yieldToLoop,
+      stopping: () => this.stopping,
+    };
+  }
+
+  /** Drops the queued hour folders no unheld read refers to; reports what failed. */
+  private async dropDirs(): Promise<DropResult> {
+    const r = await dropQueuedDirs(this.cropDirContext());
+    if (r.failed.length > 0) this.report('unlink', Object.assign(new Error(r.failed[0]?.message), { code: r.failed[0]?.code }));
+    if (r.dirsDropped > 0) this.o.logger?.info({ dirsDropped: r.dirsDropped, heldRelocated: r.heldRelocated, dirsBusy: r.dirsBusy }, 'expired crop folders dropped');
+    return r;
+  }
+
+  /** Empties the trash, counting deleted files in the run `runFor()` gives (created on first use). */
+  private async emptyTrash(runFor: () => number): Promise<TrashResult> {
+    const r = await emptyTrash(this.cropDirContext(), (n) => this.purge.clearPending([], runFor(), n));
+    if (r.failed.length > 0) this.report('unlink', Object.assign(new Error(r.failed[0]?.message), { code: r.failed[0]?.code }));
+    return r;
   }
 
   /** Deletes chunks while `more()` agrees and the selector finds reads; unlinks each chunk's files. */
@@ -391,6 +453,13 @@ export class RetentionSweeper {
   private emitPurged(reason: RetentionReason, runId: number | null, startedAt: number, counts: PurgeCounts): void {
     const durationMs = Math.max(0, this.o.clock.now() - startedAt);
     this.o.logger?.info({ reason, runId, ...counts, durationMs }, 'retention purge');
+    if (this.o.audit && (counts.rowsDeleted > 0 || counts.imagesDeleted > 0)) {
+      try {
+        this.o.audit.append({ userId: null, username: 'system', action: 'purge', target: reason, detail: { reason, runId, ...counts } });
+      } catch (err) {
+        this.report('audit', err);
+      }
+    }
     this.emit({ type: 'purged', reason, runId, durationMs, ...counts });
   }
 

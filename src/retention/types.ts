@@ -16,7 +16,7 @@ export const nodeTimer: RetentionTimer = {
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-export type RetentionOperation = 'sweep' | 'statfs' | 'unlink' | 'recovery' | 'orphan-scan';
+export type RetentionOperation = 'sweep' | 'statfs' | 'unlink' | 'recovery' | 'orphan-scan' | 'audit';
 
 /** Published through `onStatus` (the composition root forwards it, e.g. to MQTT). Counts only. */
 export type RetentionStatus =
@@ -35,13 +35,32 @@ export interface PurgeCounts {
 
 export interface SweepResult {
   cutoff: number;
-  age: PurgeCounts & { runId: number | null; heldSkipped: number };
+  /**
+   * imagesDeleted counts files unlinked one by one and files of dropped hour folders emptied from
+   * the trash. expiredAt: clock time when every expired unheld read was deleted and every wholly
+   * expired hour folder was out of crops/ (the trash was emptied after it).
+   */
+  age: PurgeCounts & { runId: number | null; heldSkipped: number; dirsDropped: number; heldRelocated: number; expiredAt: number };
   /** Null when free space was not under the floor (or could not be read). */
   diskPressure: (PurgeCounts & { runId: number | null; freeBytesBefore: number; freeBytesAfter: number; unresolved: boolean }) | null;
   /** Free bytes after the sweep; null when disk checks are off (diskFloorMb 0) or statfs failed. */
   freeBytes: number | null;
   /** True when stop() cut the sweep short. */
   stopped: boolean;
+}
+
+/** What the last completed sweep did (RetentionSweeper.lastSweep), for status reports. Counts only. */
+export interface RetentionLastSweep {
+  /** When it finished (clock ms). */
+  at: number;
+  /** Reads deleted, by age and disk pressure together. */
+  rowsDeleted: number;
+  /** Crop files deleted, by age and disk pressure together. */
+  imagesDeleted: number;
+  /** Free bytes on the data directory's file system after it; null when disk checks are off or statfs failed. */
+  freeBytes: number | null;
+  /** Free space is under the configured floor (or disk-pressure deletion could not bring it back above it). */
+  diskPressure: boolean;
 }
 
 export interface DryRunResult {
@@ -72,4 +91,6 @@ export interface RetentionSweeperOptions {
   logger?: Logger;
   /** Crop unlinks in flight at once (default 8). */
   unlinkConcurrency?: number;
+  /** The audit log: every purge that deleted something appends a `purge` entry with its counts. */
+  audit?: { append(e: { userId: null; username: string; action: 'purge'; target: string; detail: Record<string, unknown> }): unknown };
 }

@@ -1,7 +1,13 @@
 /**
  * Plate crops: a JPEG of the plate box (plus a margin) stored at
- * `<dataDir>/crops/YYYY/MM/DD/<detectionId>.jpg` (UTC date of capture). The file is written under
- * a temporary name, flushed, then renamed, so the final name never holds a partial image.
+ * `<dataDir>/crops/YYYY-MM-DD/HH/<detectionId>.jpg` (UTC hour of capture), so retention drops a
+ * whole expired hour at once instead of unlinking its files one by one (src/retention/crop-dirs.ts).
+ * The file is written under a temporary name, flushed, then renamed, and its directory flushed,
+ * so the final name never holds a partial image and a committed row never names a lost file.
+ *
+ * Other crop paths a data directory may hold (see `cropPathKind`): `crops/YYYY/MM/DD/<id>.jpg`
+ * (the layout before the hour folders: still read and purged file by file) and
+ * `crops/held/<id>.jpg` (crops of held detections moved out of an hour folder being dropped).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
@@ -9,6 +15,7 @@ import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { AlprError } from '../errors.ts';
 import type { Box, RgbImage } from '../ocr/types.ts';
+import type { CropWriter } from './crop-writer.ts';
 
 export interface CropOptions {
   /** Added on every side, as a fraction of the box's width (left/right) and height (top/bottom). */
@@ -43,14 +50,60 @@ export function cropRect(box: Box, margin: number, width: number, height: number
   return { left, top, width: right - left, height: bottom - top };
 }
 
-/** `crops/YYYY/MM/DD/<id>.jpg` for a capture time in ms (UTC), pure. */
-export function cropRelativePath(detectionId: string, capturedAt: number): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(detectionId)) throw new AlprError('STORE_FAILED', `invalid detection id for a crop name: ${detectionId}`);
+export const HOUR_MS = 3_600_000;
+const ID = /^[A-Za-z0-9_-]+$/;
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** `crops/YYYY-MM-DD/HH` (no trailing slash): the folder of crops captured in that UTC hour, pure. */
+export function cropHourDir(capturedAt: number): string {
   const d = new Date(capturedAt);
-  const yyyy = String(d.getUTCFullYear()).padStart(4, '0');
-  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
-  const dd = String(d.getUTCDate()).padStart(2, '0');
-  return `crops/${yyyy}/${mm}/${dd}/${detectionId}.jpg`;
+  return `crops/${String(d.getUTCFullYear()).padStart(4, '0')}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}/${two(d.getUTCHours())}`;
+}
+
+/** `crops/YYYY-MM-DD/HH/<id>.jpg` for a capture time in ms (UTC), pure. */
+export function cropRelativePath(detectionId: string, capturedAt: number): string {
+  if (!ID.test(detectionId)) throw new AlprError('STORE_FAILED', `invalid detection id for a crop name: ${detectionId}`);
+  return `${cropHourDir(capturedAt)}/${detectionId}.jpg`;
+}
+
+/** Where a held detection's crop goes when its hour folder is dropped, pure. */
+export function heldCropPath(detectionId: string): string {
+  if (!ID.test(detectionId)) throw new AlprError('STORE_FAILED', `invalid detection id for a crop name: ${detectionId}`);
+  return `crops/held/${detectionId}.jpg`;
+}
+
+export type CropPathKind =
+  /** In an hour folder: `dir` is `crops/YYYY-MM-DD/HH`, covering captures in [hourStart, hourStart + 1 h). */
+  | { kind: 'hour'; dir: string; hourStart: number; id: string }
+  /** The day-folder layout of earlier versions: purged file by file. */
+  | { kind: 'legacy'; id: string }
+  | { kind: 'held'; id: string };
+
+const HOUR_PATH = /^crops\/(\d{4})-(\d{2})-(\d{2})\/(\d{2})\/([A-Za-z0-9_-]+)\.jpg$/;
+const LEGACY_PATH = /^crops\/\d{4}\/\d{2}\/\d{2}\/([A-Za-z0-9_-]+)\.jpg$/;
+const HELD_PATH = /^crops\/held\/([A-Za-z0-9_-]+)\.jpg$/;
+
+/** What kind of crop path `relativePath` is; null when it is none (such a path is never deleted), pure. */
+export function cropPathKind(relativePath: string): CropPathKind | null {
+  const h = HOUR_PATH.exec(relativePath);
+  if (h) {
+    const hourStart = Date.UTC(Number(h[1]), Number(h[2]) - 1, Number(h[3]), Number(h[4]));
+    // Only a real calendar hour (no 2025-02-30 or hour 24): the folder name must round-trip.
+    if (cropHourDir(hourStart) !== relativePath.slice(0, relativePath.lastIndexOf('/'))) return null;
+    return { kind: 'hour', dir: cropHourDir(hourStart), hourStart, id: h[5] as string };
+  }
+  const l = LEGACY_PATH.exec(relativePath);
+  if (l) return { kind: 'legacy', id: l[1] as string };
+  const k = HELD_PATH.exec(relativePath);
+  return k ? { kind: 'held', id: k[1] as string } : null;
+}
+
+/** The capture hour (ms) a folder `crops/YYYY-MM-DD/HH` holds, or null when it is not one, pure. */
+export function hourDirStart(dir: string): number | null {
+  const m = /^crops\/(\d{4})-(\d{2})-(\d{2})\/(\d{2})$/.exec(dir);
+  if (!m) return null;
+  const start = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]));
+  return cropHourDir(start) === dir ? start : null;
 }
 
 /** Encodes the crop of `box` in `image` as JPEG (no file written). */
@@ -66,10 +119,29 @@ export async function encodeCrop(image: RgbImage, box: Box, options: CropOptions
     .toBuffer();
 }
 
-/** Writes `bytes` to `file` atomically: temporary name, fsync, rename. */
+/** A temporary name beside `file` (the orphan scan recognises and removes stale ones). */
+export function tempNameFor(file: string): string {
+  return `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+/** Flushes a directory's entries (a rename into it) to disk. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Writes `bytes` to `file` atomically and durably: temporary name, fsync, rename, fsync of the
+ * directory (without it a power cut can lose the rename after the caller went on). One file at a
+ * time: crops written at a high rate go through a CropWriter, which shares the flushes.
+ */
 export async function writeFileAtomic(file: string, bytes: Buffer): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempNameFor(file);
   const handle = await open(tmp, 'wx');
   try {
     await handle.writeFile(bytes);
@@ -86,9 +158,14 @@ export async function writeFileAtomic(file: string, bytes: Buffer): Promise<void
     await rm(tmp, { force: true });
     throw err;
   }
+  await syncDir(dirname(file));
 }
 
-/** Crops, encodes and stores the plate image of a detection; returns its relative path and bytes. */
+/**
+ * Crops, encodes and stores the plate image of a detection; returns its relative path and bytes
+ * once the file is durable. With a `writer` (for `dataDir`), the flushes are shared with the
+ * other crops being written at the same time.
+ */
 export async function writeCrop(
   dataDir: string,
   detectionId: string,
@@ -96,12 +173,15 @@ export async function writeCrop(
   image: RgbImage,
   box: Box,
   options: CropOptions,
+  writer?: CropWriter,
 ): Promise<StoredCrop> {
   const jpeg = await encodeCrop(image, box, options);
   const path = cropRelativePath(detectionId, capturedAt);
   try {
-    await writeFileAtomic(join(dataDir, ...path.split('/')), jpeg);
+    if (writer) await writer.write(path, jpeg);
+    else await writeFileAtomic(join(dataDir, ...path.split('/')), jpeg);
   } catch (err) {
+    if (err instanceof AlprError) throw err;
     throw new AlprError('STORE_FAILED', `cannot write crop ${path} in ${dataDir}: ${(err as Error).message}`, { cause: err });
   }
   return { path, jpeg };

@@ -30,7 +30,8 @@ export interface Store {
   db: Database;
   recorder: DetectionRecorder;
   /** Records a read captured at `capturedAt` with a real crop file; returns its id and crop path. */
-  addRead(capturedAt: number, options?: { crop?: boolean; hit?: boolean; plate?: string }): Promise<{ id: string; cropPath: string | null }>;
+  /** `legacy`: the crop goes where versions before the hour folders put it (`crops/YYYY/MM/DD/<id>.jpg`). */
+  addRead(capturedAt: number, options?: { crop?: boolean; hit?: boolean; plate?: string; legacy?: boolean }): Promise<{ id: string; cropPath: string | null }>;
 }
 
 function match(): HotlistMatch {
@@ -56,7 +57,7 @@ export function openStore(dataDir: string, clock: ManualClock): Store {
       const id = recorder.newDetectionId();
       let crop: { path: string; jpeg: Buffer } | null = null;
       if (options.crop !== false) {
-        const path = cropRelativePath(id, capturedAt);
+        const path = options.legacy ? legacyCropPath(id, capturedAt) : cropRelativePath(id, capturedAt);
         await writeFileAtomic(join(dataDir, ...path.split('/')), JPEG);
         crop = { path, jpeg: JPEG };
       }
@@ -72,6 +73,11 @@ export function openStore(dataDir: string, clock: ManualClock): Store {
       return { id, cropPath: crop?.path ?? null };
     },
   };
+}
+
+/** `crops/YYYY/MM/DD/<id>.jpg`: the crop layout before hour folders (data directories still hold it). */
+export function legacyCropPath(id: string, capturedAt: number): string {
+  return `crops/${new Date(capturedAt).toISOString().slice(0, 10).replaceAll('-', '/')}/${id}.jpg`;
 }
 
 export function count(db: Database, table: string): number {
@@ -151,6 +157,22 @@ export class FakeDiskFs implements RetentionFs {
 
   rmdir(path: string): Promise<void> {
     return this.base.rmdir(path);
+  }
+
+  link(existing: string, newPath: string): Promise<void> {
+    return this.base.link(existing, newPath);
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return this.base.rename(from, to);
+  }
+
+  renameSync(from: string, to: string): void {
+    this.base.renameSync(from, to);
+  }
+
+  mkdir(path: string): Promise<void> {
+    return this.base.mkdir(path);
   }
 
   async statfs(): Promise<{ bavail: number; bsize: number }> {

@@ -5,7 +5,8 @@ import { ManualClock } from '../../../src/platform/clock.ts';
 import { unlinkCrops } from '../../../src/retention/files.ts';
 import { PurgeStore } from '../../../src/retention/purge-store.ts';
 import { RetentionSweeper, type RetentionStatus } from '../../../src/retention/sweeper.ts';
-import { cropRelativePath } from '../../../src/store/crops.ts';
+import { cropHourDir, cropRelativePath, heldCropPath } from '../../../src/store/crops.ts';
+import { HoldsRepo } from '../../../src/store/holds-repo.ts';
 import { nodeRetentionFs } from '../../../src/retention/files.ts';
 import { count, cropExists, DAY, danglingRows, FakeTimer, JPEG, openStore, retentionConfig, tempDataDir, type Store } from './helpers.ts';
 
@@ -52,7 +53,8 @@ function filesUnder(root: string): string[] {
 describe('crash between the row delete and the file unlink', () => {
   it('start-up unlinks the queued files: no orphan images, no rows pointing at missing images', async () => {
     const expired = [];
-    for (let i = 0; i < 15; i++) expired.push(await store.addRead(NOW - 31 * DAY + i * 1000, { hit: i === 0 }));
+    // The day layout of earlier versions: its crops are queued and unlinked file by file.
+    for (let i = 0; i < 15; i++) expired.push(await store.addRead(NOW - 31 * DAY + i * 1000, { hit: i === 0, legacy: true }));
     const kept = await store.addRead(NOW - DAY);
     clock.set(NOW);
 
@@ -90,6 +92,42 @@ describe('crash between the row delete and the file unlink', () => {
   });
 });
 
+describe('crash between the row deletes of an expired hour and the drop of its folder', () => {
+  it('start-up moves the held crop out and drops the folder; the first sweep empties the trash', async () => {
+    const hourStart = Math.floor((NOW - 31 * DAY) / 3_600_000) * 3_600_000;
+    const expired = [];
+    for (let i = 0; i < 15; i++) expired.push(await store.addRead(hourStart + i * 1000));
+    const held = await store.addRead(hourStart + 20_000, { hit: true });
+    const kept = await store.addRead(NOW - DAY);
+    clock.set(NOW);
+    new HoldsRepo(store.db).add({ id: 'h1', detectionId: held.id, caseNumber: 'C-9', heldBy: 'u', reason: 'court', createdAt: NOW });
+
+    // Both chunks of the purge committed (rows gone, the folder queued once), then the process died.
+    const purge = new PurgeStore(store.db);
+    const run = { reason: 'age' as const, startedAt: NOW, cutoff: NOW - 30 * DAY, freeBytes: null };
+    const first = purge.purgeChunk({ kind: 'expired', cutoff: NOW - 30 * DAY }, 10, null, run, NOW);
+    const second = purge.purgeChunk({ kind: 'expired', cutoff: NOW - 30 * DAY }, 10, first.runId, run, NOW);
+    expect([first.rows, second.rows, first.paths.length + second.paths.length]).toEqual([10, 5, 0]);
+    expect(first.dirs).toEqual([cropHourDir(hourStart)]);
+    reopen();
+    expect(store.db.prepare('SELECT path FROM pending_file_deletions').all()).toEqual([{ path: `${cropHourDir(hourStart)}/` }]);
+    expect(danglingRows(store.db, dir)).toEqual([]);
+
+    clock.advance(60_000);
+    const s = sweeper();
+    await s.start();
+    expect(count(store.db, 'pending_file_deletions')).toBe(0);
+    expect(existsSync(join(dir, ...cropHourDir(hourStart).split('/')))).toBe(false);
+    expect(filesUnder(join(dir, 'crops', '.trash'))).toHaveLength(15); // start-up does not wait for the trash
+    expect(new PurgeStore(store.db).runs()[0]).toMatchObject({ reason: 'recovery', rowsDeleted: 0, imagesDeleted: 0, error: null });
+    await s.sweepOnce();
+    expect(filesUnder(join(dir, 'crops')).sort()).toEqual([`held/${held.id}.jpg`, (kept.cropPath as string).slice('crops/'.length)].sort());
+    expect(store.db.prepare('SELECT crop_path FROM detections WHERE id = ?').get(held.id)).toEqual({ crop_path: heldCropPath(held.id) });
+    expect(danglingRows(store.db, dir)).toEqual([]);
+    expect(new PurgeStore(store.db).runs()[0]).toMatchObject({ reason: 'age', rowsDeleted: 0, imagesDeleted: 15, error: null });
+  });
+});
+
 describe('orphan scan', () => {
   function writeCropFile(rel: string, ageMs: number): string {
     const file = join(dir, ...rel.split('/'));
@@ -109,10 +147,13 @@ describe('orphan scan', () => {
     const foreign = writeCropFile('crops/2025/01/01/README.txt', 3_600_000);
     // A file named like a detection that exists, but in another day's folder, is an orphan too.
     const misplaced = writeCropFile(`crops/2000/01/01/${withRow.id}.jpg`, 3_600_000);
+    // A held crop whose row went (e.g. a crash after linking it, before the row moved to it).
+    const heldOrphan = writeCropFile(heldCropPath('0190a0a0-0000-7000-8000-000000000004'), 3_600_000);
 
     const r = await sweeper().scanOrphans();
-    expect(r).toMatchObject({ orphansDeleted: 2, tempFilesDeleted: 1, failed: [] });
+    expect(r).toMatchObject({ orphansDeleted: 3, tempFilesDeleted: 1, failed: [] });
     expect(existsSync(orphan)).toBe(false);
+    expect(existsSync(heldOrphan)).toBe(false);
     expect(existsSync(misplaced)).toBe(false);
     expect(existsSync(tmp)).toBe(false);
     expect(existsSync(youngOrphan)).toBe(true);
@@ -121,7 +162,7 @@ describe('orphan scan', () => {
     // The emptied folder of a day long past is removed; recent day folders stay.
     expect(existsSync(join(dir, 'crops', '2000'))).toBe(false);
     const [run] = new PurgeStore(store.db).runs();
-    expect(run).toMatchObject({ reason: 'orphan-scan', imagesDeleted: 3, rowsDeleted: 0, error: null });
+    expect(run).toMatchObject({ reason: 'orphan-scan', imagesDeleted: 4, rowsDeleted: 0, error: null });
   });
 
   it('runs at start-up and then once per orphanScanIntervalMs', async () => {

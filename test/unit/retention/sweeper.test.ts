@@ -1,11 +1,13 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/platform/clock.ts';
 import { PurgeStore } from '../../../src/retention/purge-store.ts';
 import { RetentionSweeper, type RetentionStatus } from '../../../src/retention/sweeper.ts';
+import { cropHourDir, heldCropPath } from '../../../src/store/crops.ts';
 import { HoldsRepo } from '../../../src/store/holds-repo.ts';
 import { createIdGenerator } from '../../../src/store/ids.ts';
-import { count, cropExists, DAY, danglingRows, FakeDiskFs, FakeTimer, openStore, retentionConfig, T0, tempDataDir, type Store } from './helpers.ts';
+import { count, cropExists, DAY, danglingRows, FakeDiskFs, FakeTimer, JPEG, openStore, retentionConfig, T0, tempDataDir, type Store } from './helpers.ts';
 
 let dir: string;
 let clock: ManualClock;
@@ -64,10 +66,13 @@ describe('RetentionSweeper: age', () => {
     const hold = holds.add({ id: createIdGenerator(clock)(), detectionId: held.id, caseNumber: 'C-7', heldBy: 'officer1', reason: 'court', createdAt: clock.now() });
 
     const r1 = await sweeper().sweepOnce();
-    expect(r1.age).toMatchObject({ rowsDeleted: 1, heldSkipped: 1 });
+    expect(r1.age).toMatchObject({ rowsDeleted: 1, heldSkipped: 1, imagesDeleted: 1, dirsDropped: 1, heldRelocated: 1 });
     expect(cropExists(dir, free.cropPath)).toBe(false);
-    expect(cropExists(dir, held.cropPath)).toBe(true);
-    expect(store.db.prepare('SELECT id FROM detections').all()).toEqual([{ id: held.id }]);
+    // The hour folder went whole; the held crop was moved out first and its row follows it.
+    expect(existsSync(join(dir, ...cropHourDir(T0 - 35 * DAY).split('/')))).toBe(false);
+    expect(store.db.prepare('SELECT id, crop_path FROM detections').all()).toEqual([{ id: held.id, crop_path: heldCropPath(held.id) }]);
+    expect(readFileSync(join(dir, ...heldCropPath(held.id).split('/')))).toEqual(JPEG);
+    expect(danglingRows(store.db, dir)).toEqual([]);
     // The database itself refuses to delete held evidence.
     expect(() => store.db.prepare('DELETE FROM hits WHERE detection_id = ?').run(held.id)).not.toThrow();
     expect(() => store.db.prepare('DELETE FROM detections WHERE id = ?').run(held.id)).toThrow(/evidence hold/);
@@ -76,7 +81,7 @@ describe('RetentionSweeper: age', () => {
     holds.release(hold.id, { releasedBy: 'sergeant2', releaseReason: 'case closed', releasedAt: clock.now() });
     const r2 = await sweeper().sweepOnce();
     expect(r2.age).toMatchObject({ rowsDeleted: 1, heldSkipped: 0, imagesDeleted: 1 });
-    expect(cropExists(dir, held.cropPath)).toBe(false);
+    expect(cropExists(dir, heldCropPath(held.id))).toBe(false);
     expect(count(store.db, 'detections')).toBe(0);
     // The hold and its history outlive the detection.
     expect(holds.history(hold.id).map((h) => [h.action, h.actor])).toEqual([
@@ -161,7 +166,7 @@ describe('RetentionSweeper: age', () => {
   });
 
   it('keeps a file it cannot unlink queued and retries it on the next sweep', async () => {
-    const a = await store.addRead(T0 - 31 * DAY);
+    const a = await store.addRead(T0 - 31 * DAY, { legacy: true }); // unlinked file by file
     clock.set(T0);
     const fs = new FakeDiskFs(1e12, 0);
     let fail = true;
@@ -180,6 +185,78 @@ describe('RetentionSweeper: age', () => {
     await s.sweepOnce();
     expect(count(store.db, 'pending_file_deletions')).toBe(0);
     expect(cropExists(dir, a.cropPath)).toBe(false);
+  });
+});
+
+describe('RetentionSweeper: hour folders', () => {
+  it('drops a wholly expired hour at once and unlinks the crops of a partly expired hour one by one', async () => {
+    const cutoff = T0 - 30 * DAY;
+    const whole = [];
+    for (let i = 0; i < 12; i++) whole.push(await store.addRead(cutoff - 2 * 3_600_000 + i * 60_000, { hit: i === 0 }));
+    const part = await store.addRead(cutoff); // expired, but its hour ends after the cutoff
+    const young = await store.addRead(cutoff + 1); // same hour, not expired
+    clock.set(T0);
+    const r = await sweeper().sweepOnce();
+    expect(r.age).toMatchObject({ rowsDeleted: 13, hitsDeleted: 1, imagesDeleted: 13, imagesFailed: 0, dirsDropped: 1, heldRelocated: 0 });
+    expect(existsSync(join(dir, ...cropHourDir(cutoff - 2 * 3_600_000).split('/')))).toBe(false);
+    for (const w of whole) expect(cropExists(dir, w.cropPath)).toBe(false);
+    expect(cropExists(dir, part.cropPath)).toBe(false);
+    expect(cropExists(dir, young.cropPath)).toBe(true);
+    expect(readdirSync(join(dir, 'crops', '.trash'))).toEqual([]);
+    expect(count(store.db, 'pending_file_deletions')).toBe(0);
+    expect(new PurgeStore(store.db).runs()[0]).toMatchObject({ reason: 'age', rowsDeleted: 13, imagesDeleted: 13, error: null });
+  });
+
+  it('purges crops of the earlier day layout file by file, beside hour folders', async () => {
+    const old = await store.addRead(T0 - 31 * DAY, { legacy: true });
+    const now = await store.addRead(T0 - 31 * DAY + 1);
+    const kept = await store.addRead(T0 - DAY, { legacy: true });
+    expect(old.cropPath).toMatch(/^crops\/\d{4}\/\d{2}\/\d{2}\//);
+    clock.set(T0);
+    const r = await sweeper().sweepOnce();
+    expect(r.age).toMatchObject({ rowsDeleted: 2, imagesDeleted: 2, dirsDropped: 1 });
+    expect(cropExists(dir, old.cropPath) || cropExists(dir, now.cropPath)).toBe(false);
+    expect(cropExists(dir, kept.cropPath)).toBe(true);
+    expect(danglingRows(store.db, dir)).toEqual([]);
+  });
+
+  it('keeps a trashed file it cannot unlink and deletes it with the next sweep', async () => {
+    const a = await store.addRead(T0 - 31 * DAY);
+    clock.set(T0);
+    const fs = new FakeDiskFs(1e12, 0);
+    let fail = true;
+    const failing = Object.assign(Object.create(fs) as FakeDiskFs, {
+      unlink: async (p: string) => {
+        if (fail) throw Object.assign(new Error(`EIO: i/o error, unlink '${p}'`), { code: 'EIO' });
+        return fs.unlink(p);
+      },
+    });
+    const s = sweeper({}, { fs: failing });
+    const r1 = await s.sweepOnce();
+    expect(r1.age).toMatchObject({ rowsDeleted: 1, dirsDropped: 1, imagesDeleted: 0, imagesFailed: 1 });
+    expect(statuses).toContainEqual(expect.objectContaining({ type: 'error', operation: 'unlink', code: 'EIO' }));
+    expect(readdirSync(join(dir, 'crops', '.trash'))).toHaveLength(1);
+    fail = false;
+    const r2 = await s.sweepOnce();
+    expect(r2.age).toMatchObject({ rowsDeleted: 0, imagesDeleted: 1 });
+    expect(readdirSync(join(dir, 'crops', '.trash'))).toEqual([]);
+    expect(cropExists(dir, a.cropPath)).toBe(false);
+    // The second sweep deleted no read but a file: it has its own log row.
+    expect(new PurgeStore(store.db).runs().map((x) => [x.reason, x.rowsDeleted, x.imagesDeleted])).toEqual([
+      ['age', 0, 1],
+      ['age', 1, 0],
+    ]);
+  });
+
+  it('reports the last sweep for status (time, counts, free space, disk pressure)', async () => {
+    await store.addRead(T0 - 31 * DAY);
+    await store.addRead(T0 - 31 * DAY, { crop: false });
+    clock.set(T0);
+    const MIB = 1024 * 1024;
+    const s = sweeper({ diskFloorMb: 10, diskHeadroomMb: 0 }, { fs: new FakeDiskFs(MIB, MIB) });
+    expect(s.lastSweep()).toBeNull();
+    await s.sweepOnce();
+    expect(s.lastSweep()).toEqual({ at: T0, rowsDeleted: 2, imagesDeleted: 1, freeBytes: 2 * MIB, diskPressure: true });
   });
 });
 
@@ -232,7 +309,7 @@ describe('RetentionSweeper: disk pressure', () => {
   });
 
   it('never throws out of its timer when the database is full (SQLITE_FULL / ENOSPC), and tries again', async () => {
-    for (let i = 0; i < 300; i++) await store.addRead(T0 - 31 * DAY + i);
+    for (let i = 0; i < 300; i++) await store.addRead(T0 - 31 * DAY + i, { legacy: true });
     clock.set(T0);
     // Cap the database at its current size: the purge's pending-file and log rows cannot be written.
     const pages = Number(store.db.pragma('page_count', { simple: true }));
@@ -295,8 +372,16 @@ describe('RetentionSweeper: start/stop', () => {
     const r = await running;
     expect(r.stopped).toBe(true);
     expect(r.age.rowsDeleted).toBeLessThan(50);
-    expect(count(store.db, 'pending_file_deletions')).toBe(0);
+    // Only the hour folder is still queued (its remaining reads refer to it); no file is.
+    const hour = cropHourDir(T0 - 31 * DAY);
+    expect(store.db.prepare('SELECT path FROM pending_file_deletions').all()).toEqual([{ path: `${hour}/` }]);
     expect(danglingRows(store.db, dir)).toEqual([]);
     expect(new PurgeStore(store.db).runs()[0]).toMatchObject({ error: 'stopped before every read was deleted' });
+
+    const again = await sweeper({ chunkSize: 10 }).sweepOnce();
+    expect(again.age).toMatchObject({ rowsDeleted: 50 - r.age.rowsDeleted, dirsDropped: 1, imagesDeleted: 50 });
+    expect(count(store.db, 'pending_file_deletions')).toBe(0);
+    expect(existsSync(join(dir, 'crops', ...hour.split('/').slice(1)))).toBe(false);
+    expect(readdirSync(join(dir, 'crops', '.trash'))).toEqual([]);
   });
 });
