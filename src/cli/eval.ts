@@ -1,5 +1,5 @@
 /**
- * `alpr-edge eval --dataset DIR [--out FILE] [--limit N] [reader flags]`: reads every image of
+ * `alpr-edge eval --dataset DIR [--split all|val|train] [--out FILE] [--limit N] [reader flags]`: reads every image of
  * an OpenALPR-benchmark or plate-crops folder once, progress on stderr, per-image predictions
  * as JSON lines in FILE, and as the last stdout line one JSON summary
  * `{"dataset","n","found","top1","topN","msPerImage":{"median","p90"}}`.
@@ -9,20 +9,22 @@ import { parseArgs } from 'node:util';
 import { AlprError } from '../errors.ts';
 import { loadDataset } from '../eval/dataset.ts';
 import { evaluate } from '../eval/run.ts';
+import { selectSplit } from '../eval/split.ts';
 import { createPlateReader } from '../ocr/reader.ts';
 import { parseOrUsage, READER_FLAGS, readerOptionsFrom } from './read.ts';
 
 /** Detector size for crop datasets unless --det-max-side is given: a 320 px crop padded by half its height. */
 export const CROPS_DET_MAX_SIDE = 480;
 
-const USAGE = 'usage: alpr-edge eval --dataset DIR [--out FILE] [--limit N] [--det-max-side N] [--threads N] [--models-dir DIR]';
+const USAGE =
+  'usage: alpr-edge eval --dataset DIR [--split all|val|train] [--out FILE] [--limit N] [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer plate|ppocr]';
 
 export async function evalCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(
     () =>
       parseArgs({
         args,
-        options: { ...READER_FLAGS, dataset: { type: 'string' }, out: { type: 'string' }, limit: { type: 'string' } },
+        options: { ...READER_FLAGS, dataset: { type: 'string' }, split: { type: 'string' }, out: { type: 'string' }, limit: { type: 'string' } },
         allowPositionals: true,
         strict: true,
       }),
@@ -34,7 +36,10 @@ export async function evalCommand(args: string[]): Promise<number> {
     limit = Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new AlprError('USAGE', `--limit must be a positive integer\n${USAGE}`);
   }
-  const dataset = loadDataset(values.dataset);
+  const split = values.split ?? 'all';
+  if (split !== 'all' && split !== 'val' && split !== 'train') throw new AlprError('USAGE', `--split must be all, val or train\n${USAGE}`);
+  // `val` is the part the plate recogniser never trained on (same file-name hash as scripts/train/split.py).
+  const dataset = selectSplit(loadDataset(values.dataset), split);
   const readerOpts = readerOptionsFrom(values, USAGE);
   // Padded tight crops read best with the detector at about their own size (see docs/accuracy.md).
   if (dataset.kind === 'crops' && values['det-max-side'] === undefined) readerOpts.detMaxSide = CROPS_DET_MAX_SIDE;

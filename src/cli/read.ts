@@ -1,5 +1,5 @@
 /**
- * `alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] IMAGE...`: one JSON line
+ * `alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer R] IMAGE...`: one JSON line
  * per image on stdout, `{"image","plates":[{text,confidence,box,candidates}],"ms"}`. An
  * unreadable image is reported on stderr; the others are still read and the exit status is 1.
  */
@@ -13,6 +13,7 @@ export const READER_FLAGS = {
   'det-max-side': { type: 'string' },
   threads: { type: 'string' },
   'models-dir': { type: 'string' },
+  recognizer: { type: 'string' },
 } as const;
 
 function intFlag(value: string | undefined, name: string, min: number, max: number, fallback: number, usage: string): number {
@@ -23,11 +24,14 @@ function intFlag(value: string | undefined, name: string, min: number, max: numb
 }
 
 /** Reader options from the shared flags; defaults are the config schema's reader defaults. */
-export function readerOptionsFrom(values: { 'det-max-side'?: string; threads?: string; 'models-dir'?: string }, usage: string): PlateReaderOptions {
+export function readerOptionsFrom(values: { 'det-max-side'?: string; threads?: string; 'models-dir'?: string; recognizer?: string }, usage: string): PlateReaderOptions {
   const defaults = configSchema.shape.reader.parse(undefined);
+  const recognizer = values.recognizer ?? defaults.recognizer;
+  if (recognizer !== 'plate' && recognizer !== 'ppocr') throw new AlprError('USAGE', `--recognizer must be plate or ppocr\n${usage}`);
   const opts: PlateReaderOptions = {
     detMaxSide: intFlag(values['det-max-side'], 'det-max-side', 320, 2048, defaults.detMaxSide, usage),
     threads: intFlag(values.threads, 'threads', 1, 16, defaults.threads, usage),
+    recognizer,
   };
   if (values['models-dir']) opts.modelsDir = values['models-dir'];
   return opts;
@@ -41,7 +45,7 @@ export function parseOrUsage<T>(parse: () => T, usage: string): T {
   }
 }
 
-const USAGE = 'usage: alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] IMAGE...';
+const USAGE = 'usage: alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer plate|ppocr] IMAGE...';
 
 export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(() => parseArgs({ args, options: READER_FLAGS, allowPositionals: true, strict: true }), USAGE);

@@ -16,6 +16,9 @@ export interface VideoRunResult {
   /** Best single-frame text per decoded-and-read frame index. */
   frameReads: Map<number, string[]>;
   framesRead: number;
+  /** Passes dropped as not a plate (track.plateGate): not reads, listed for the record. */
+  notPlate: number;
+  notPlateReads: VideoRead[];
 }
 
 export async function runVideo(
@@ -45,7 +48,16 @@ export async function runVideo(
     close: () => reader.close(),
   };
   const reads: VideoRead[] = [];
+  const notPlateReads: VideoRead[] = [];
+  const span = (pass: PassDecision): VideoRead => ({
+    text: pass.track.vote.text,
+    firstFrame: frameOfTime.get(pass.track.firstSeen) ?? -1,
+    lastFrame: frameOfTime.get(pass.track.lastSeen) ?? -1,
+  });
   const sink = {
+    passNotPlate: async (pass: PassDecision): Promise<void> => {
+      notPlateReads.push(span(pass));
+    },
     passEnded: async (pass: PassDecision): Promise<void> => {
       reads.push({
         text: pass.track.vote.text,
@@ -57,7 +69,7 @@ export async function runVideo(
   const pipeline = new CameraPipeline(recording, recordingReader, tracker, sink, { ...options, queuePolicy: 'block', queueCapacity: 2 }, logger);
   pipeline.start();
   await pipeline.done;
-  return { reads, frameReads, framesRead: pipeline.stats.frames };
+  return { reads, frameReads, framesRead: pipeline.stats.frames, notPlate: notPlateReads.length, notPlateReads };
 }
 
 /** Fraction of (pass, read frame) pairs in which a single frame's reads include the plate. */

@@ -45,6 +45,16 @@ const entrySchema = z.strictObject({
     })
     .optional(),
   labels: z.string().optional().describe('Name of the entry holding this model’s labels.'),
+  training: z
+    .strictObject({
+      command: z.string().min(1).describe('The one command that rebuilds the model from scratch.'),
+      data: z.array(z.string().min(1)).min(1).describe('Exactly which data the model saw, and which it never saw.'),
+      validation: z.record(z.string(), z.number().min(0).max(1)).describe('Held-out exact-match rates per source.'),
+      validationCounts: z.record(z.string(), z.int().nonnegative()).optional(),
+      metric: z.string().optional(),
+    })
+    .optional()
+    .describe('For models this project trains.'),
   format: z.string().optional(),
   source: z.string().min(1),
   licence: z.string().min(1),

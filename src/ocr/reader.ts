@@ -1,16 +1,22 @@
 /**
  * The plate reader: verifies the model files against the manifest, then for each image runs
  * the PP-OCR text detector, reads the likely lines with the recogniser, normalises the text and
- * picks the plates (pure selection in select.ts).
+ * picks the plates (pure selection in select.ts). With `recognizer: 'plate'` the selected plates
+ * are then read again by the project's own plate recogniser from the original frame (crop with
+ * a margin, deskewed by the line's angle); the generic reading stays a candidate.
  */
 import { createTextDetector } from '../detect/text-detector.ts';
 import type { TextLine } from '../detect/db-postprocess.ts';
 import { AlprError } from '../errors.ts';
 import { requireModel, verifyModels } from '../models/manifest.ts';
 import { lineRead } from './clean.ts';
+import { createPlateRecogniser, type PlateRecogniser } from './plate-recogniser.ts';
+import { plateCropFor, withPlateReading } from './plate-reread.ts';
 import { createTextRecogniser, type TextRecogniser } from './recogniser.ts';
 import { DEFAULT_SELECT_OPTIONS, selectPlates, type SelectOptions } from './select.ts';
-import type { PlateReader } from './types.ts';
+import type { PlateRead, PlateReader } from './types.ts';
+
+export type RecognizerChoice = 'plate' | 'ppocr';
 
 export interface PlateReaderOptions {
   /** Folder holding manifest.json; defaults to the models/ folder shipped with alpr-edge. */
@@ -28,7 +34,13 @@ export interface PlateReaderOptions {
   select?: Partial<SelectOptions>;
   /** Run each model once at start-up so the first image is not slow (default true). */
   warmUp?: boolean;
+  /** Which recogniser gives the plate text (default: the config schema's); PP-OCR rec always reads the lines for selection. */
+  recognizer?: RecognizerChoice;
+  /** At most this many selected plates per image are read again by the plate recogniser (default 4). */
+  maxPlateReads?: number;
 }
+
+export const DEFAULT_RECOGNIZER: RecognizerChoice = 'ppocr';
 
 /** Geometry alone rules out some lines before recognition: too small or standing upright. */
 export function worthReading(line: TextLine): boolean {
@@ -45,7 +57,8 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
     threads: opts.threads,
     db: opts.unclipRatio === undefined ? {} : { unclipRatio: opts.unclipRatio },
   });
-  let recogniser: TextRecogniser;
+  let recogniser: TextRecogniser | undefined;
+  let plateRec: PlateRecogniser | undefined;
   try {
     recogniser = await createTextRecogniser(rec.path, keys.path, {
       threads: opts.threads,
@@ -56,10 +69,22 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
       await detector.detect({ width: 64, height: 64, data: Buffer.alloc(64 * 64 * 3, 128) });
       await recogniser.recognise({ width: 64, height: 16, data: Buffer.alloc(64 * 16 * 3, 128) }, [{ cx: 32, cy: 8, w: 64, h: 16, angle: 0 }]);
     }
+    if ((opts.recognizer ?? DEFAULT_RECOGNIZER) === 'plate') {
+      const plate = requireModel(models, 'plate-rec', opts.modelsDir);
+      const plateKeys = requireModel(models, 'plate-rec-keys', opts.modelsDir);
+      plateRec = await createPlateRecogniser(plate.path, plateKeys.path, { threads: opts.threads });
+      if (opts.warmUp !== false) {
+        await plateRec.recognise({ width: 64, height: 16, data: Buffer.alloc(64 * 16 * 3, 128) }, [{ cx: 32, cy: 8, w: 64, h: 16, angle: 0 }]);
+      }
+    }
   } catch (err) {
     await detector.close();
+    await recogniser?.close();
+    await plateRec?.close();
     throw err;
   }
+  const textRec = recogniser;
+  const maxPlateReads = opts.maxPlateReads ?? 4;
   const select: SelectOptions = { ...DEFAULT_SELECT_OPTIONS, ...opts.select };
   const maxLines = opts.maxLines ?? 32;
 
@@ -73,13 +98,29 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
         .sort((a, b) => b.rect.h * b.score - a.rect.h * a.score)
         .slice(0, maxLines);
       if (lines.length === 0) return [];
-      const readings = await recogniser.recognise(image, lines.map((l) => l.rect));
+      const readings = await textRec.recognise(image, lines.map((l) => l.rect));
       const reads = lines.map((l, i) => lineRead(l, readings[i]!));
-      return selectPlates(reads, select);
+      const plates = selectPlates(reads, select);
+      if (!plateRec || plates.length === 0) return plates;
+      const reread: { index: number; rect: NonNullable<ReturnType<typeof plateCropFor>> }[] = [];
+      plates.slice(0, maxPlateReads).forEach((p, index) => {
+        const rect = plateCropFor(p.box, lines);
+        if (rect) reread.push({ index, rect });
+      });
+      const plateReadings = await plateRec.recognise(
+        image,
+        reread.map((r) => r.rect),
+      );
+      const out: PlateRead[] = [...plates];
+      reread.forEach((r, k) => {
+        out[r.index] = withPlateReading(plates[r.index]!, plateReadings[k]!);
+      });
+      return out;
     },
     async close() {
       await detector.close();
-      await recogniser.close();
+      await textRec.close();
+      await plateRec?.close();
     },
   };
 }

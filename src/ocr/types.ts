@@ -22,6 +22,13 @@ export interface PlateRead {
   box: Box;
   /** Other readings of this plate region and other text lines that could be the plate, best first. */
   candidates: PlateCandidate[];
+  /** Per-character confidences of `text` (0..1), when the plate recogniser read it. */
+  chars?: PlateChar[];
+}
+
+export interface PlateChar {
+  char: string;
+  confidence: number;
 }
 
 /** An RGB image in memory (same layout as a Frame). */

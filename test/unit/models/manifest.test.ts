@@ -71,8 +71,20 @@ describe('model manifest', () => {
 
   it('ships a manifest whose files are installed and match', async () => {
     const manifest = loadManifest(manifestPathOf());
-    expect(manifest.models.map((m) => m.name)).toEqual(['det', 'rec', 'rec-keys']);
+    expect(manifest.models.map((m) => m.name)).toEqual(['det', 'rec', 'rec-keys', 'plate-rec', 'plate-rec-keys']);
     const models = await verifyModels();
     expect(models.get('rec')?.path).toMatch(/ch_PP-OCRv4_rec_infer\.onnx$/);
+    expect(models.get('plate-rec')?.path).toMatch(/models\/plate-rec\.onnx$/);
+    // The project's own model says exactly what it was trained on and how to rebuild it.
+    const plate = manifest.models.find((m) => m.name === 'plate-rec')!;
+    expect(plate.training?.command).toContain('scripts/train/build_models.sh');
+    expect(plate.training?.data.join('\n')).toContain('never seen: openalpr-us-dev');
+  });
+
+  it('rejects a training record without its data list', async () => {
+    const dir = tempModels([{ ...entry('m', { path: 'm.bin' }, 'c'.repeat(64)), training: { command: 'x', validation: {} } }]);
+    const err = await errorOf(verifyModels(dir));
+    expect(err.code).toBe('MANIFEST_INVALID');
+    expect(err.message).toContain('training.data');
   });
 });

@@ -41,3 +41,27 @@ describe('plate reader (PP-OCRv4)', () => {
     expect(await reader.read({ width: 320, height: 240, data })).toEqual([]);
   });
 });
+
+describe('plate reader with the plate recogniser (recognizer: plate)', () => {
+  let reader: PlateReader;
+  beforeAll(async () => {
+    reader = await createPlateReader({ detMaxSide: 640, threads: 1, recognizer: 'plate' });
+  });
+  afterAll(async () => {
+    await reader.close();
+  });
+
+  it('re-reads the selected plate: text with per-character confidences, the PP-OCR reading kept', async () => {
+    const plates = await reader.read(await scene('7ABC123'));
+    const p = plates[0]!;
+    expect(p.text).toMatch(/^[A-Z0-9]{4,9}$/);
+    expect(p.chars?.map((c) => c.char).join('')).toBe(p.text);
+    for (const c of p.chars!) {
+      expect(c.confidence).toBeGreaterThan(0);
+      expect(c.confidence).toBeLessThanOrEqual(1);
+    }
+    // Whichever recogniser is right, the generic reading stays on offer for hot-list matching.
+    expect([p.text, ...p.candidates.map((c) => c.text)]).toContain('7ABC123');
+    expect(p.box.x).toBeGreaterThanOrEqual(200);
+  });
+});

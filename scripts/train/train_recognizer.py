@@ -1,0 +1,209 @@
+"""Trains the plate recogniser (small CNN + CTC over A-Z0-9) and exports it to ONNX.
+
+Curriculum (RECOGNITION-NOTES.md: CTC from scratch on synthetic data stalled in the all-blank
+stage, real crops left it after ~450 steps): phase 1 trains on the real train split only, first
+on clean crops, then with growing augmentation strength; phase 2 mixes synthetic plates (a share
+of each batch) with the real data at full strength. Validation is the held-out split (split.py), never trained on.
+
+  nice -n 15 /usr/bin/python3 scripts/train/train_recognizer.py --minutes 30 --out /tmp/plate-rec
+"""
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+import cv2
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from augment import IN_H, IN_W, prepare  # noqa: E402
+from dataset import ALPHABET, DEFAULT_ROOT, TRAIN_SCENE_SETS, load_real  # noqa: E402
+from synth_plates import SynthPlates  # noqa: E402
+
+BLANK = 0  # class 0 is the CTC blank; class i+1 is ALPHABET[i]
+
+
+def block(cin, cout, pool):
+    layers = [nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+    if pool:
+        layers.append(nn.MaxPool2d(pool))
+    return layers
+
+
+class PlateRecognizer(nn.Module):
+    """32x128 grey -> 32 time steps x 37 classes, ~290k parameters, ~28M multiply-adds per crop
+    (sized for a shared 2-core CPU: a 48x128 net with twice the work trained too few steps)."""
+
+    def __init__(self, classes=len(ALPHABET) + 1):
+        super().__init__()
+        self.features = nn.Sequential(
+            *block(1, 16, (2, 2)),    # 16x64
+            *block(16, 32, (2, 2)),   # 8x32
+            *block(32, 64, (2, 1)),   # 4x32
+            *block(64, 96, (2, 1)),   # 2x32
+            *block(96, 128, None),
+        )
+        self.collapse = nn.Sequential(nn.Conv2d(128, 160, (2, 1), bias=False), nn.BatchNorm2d(160), nn.ReLU(inplace=True))
+        self.head = nn.Sequential(nn.Conv1d(160, 160, 3, padding=1), nn.ReLU(inplace=True), nn.Dropout(0.1), nn.Conv1d(160, classes, 1))
+
+    def forward(self, x):  # x: [B, 1, 32, 128], (v - 0.5) / 0.5
+        f = self.collapse(self.features(x)).squeeze(2)  # [B, 160, 32]
+        return self.head(f).permute(0, 2, 1)  # [B, 32, classes] logits
+
+
+class Exported(nn.Module):
+    """What ships: probabilities, [batch, 32, 37]."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return F.softmax(self.net(x), dim=2)
+
+
+def encode(text):
+    return [ALPHABET.index(c) + 1 for c in text]
+
+
+def greedy(logits):
+    out = []
+    for seq in logits.argmax(2).cpu().numpy():
+        prev, s = BLANK, []
+        for c in seq:
+            if c != BLANK and c != prev:
+                s.append(ALPHABET[c - 1])
+            prev = c
+        out.append("".join(s))
+    return out
+
+
+def to_tensor(batch):
+    x = np.stack(batch)[:, None, :, :]
+    return torch.from_numpy((x - 0.5) / 0.5)
+
+
+def evaluate(net, samples, device):
+    net.eval()
+    per_source, exact = {}, 0
+    with torch.no_grad():
+        for i in range(0, len(samples), 128):
+            chunk = samples[i:i + 128]
+            x = to_tensor([prepare(s.img, s.box) for s in chunk]).to(device)
+            for s, p in zip(chunk, greedy(net(x))):
+                ok = p == s.text
+                exact += ok
+                n, k = per_source.get(s.source, (0, 0))
+                per_source[s.source] = (n + 1, k + ok)
+    net.train()
+    return {"all": exact / max(1, len(samples)), **{src: k / n for src, (n, k) in sorted(per_source.items())}}, {src: n for src, (n, _) in per_source.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--minutes", type=float, default=30, help="wall-clock training budget (the schedule follows it unless --steps is given)")
+    ap.add_argument("--steps", type=int, default=0,
+                    help="train exactly this many steps (reproducible: the schedule follows steps, --minutes only caps the time)")
+    ap.add_argument("--clean-share", type=float, default=0.15, help="share of the budget on clean real crops (no augmentation)")
+    ap.add_argument("--real-share", type=float, default=0.45, help="phase 1 (real only, augmentation growing) share of the budget")
+    ap.add_argument("--synth-frac", type=float, default=0.4, help="share of synthetic plates in phase 2 batches")
+    ap.add_argument("--synth-pool", type=int, default=2000, help="clean synthetic plates rendered up front")
+    ap.add_argument("--batch", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--seed", type=int, default=7)
+    # One thread: on the shared 2-core box (load 10+) two threads made each step ~4x slower
+    # (OpenMP workers waiting for each other); on a quiet machine 2 is a little faster.
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--datasets", default=DEFAULT_ROOT)
+    ap.add_argument("--out", required=True, help="output folder: plate-rec.onnx, plate-rec.keys, metrics.json")
+    a = ap.parse_args()
+
+    torch.manual_seed(a.seed)
+    torch.set_num_threads(a.threads)
+    cv2.setNumThreads(1)
+    rng = np.random.default_rng(a.seed)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    os.makedirs(a.out, exist_ok=True)
+
+    train, val = load_real(a.datasets)
+    print(f"real train {len(train)}, val {len(val)}; device {device}", flush=True)
+    t_start = time.time()
+    gen = SynthPlates(a.seed)
+    pool = [gen.render() for _ in range(a.synth_pool)]
+    print(f"rendered {len(pool)} synthetic plates in {time.time() - t_start:.0f}s", flush=True)
+
+    net = PlateRecognizer().to(device)
+    params = sum(p.numel() for p in net.parameters())
+    opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
+    ctc = nn.CTCLoss(blank=BLANK, zero_infinity=True)
+    budget = a.minutes * 60
+    t0 = time.time()
+    step, history = 0, []
+    last_eval = t0
+    while True:
+        elapsed = (time.time() - t0) / budget
+        frac = step / a.steps if a.steps else elapsed
+        if frac >= 1 or elapsed >= 1:
+            break
+        lr = a.lr * (0.5 * (1 + np.cos(np.pi * frac))) if frac > 0.1 else a.lr * max(0.1, frac / 0.1)
+        for g in opt.param_groups:
+            g["lr"] = lr
+        phase2 = frac >= a.real_share
+        # Clean crops first: with full augmentation from the start CTC stayed in the all-blank
+        # stage for 700+ steps; on clean crops it left it after ~300 steps, then learnt fast.
+        strength = 0.0 if frac < a.clean_share else min(1.0, 0.2 + 0.8 * (frac - a.clean_share) / max(1e-6, a.real_share - a.clean_share))
+        xs, ys = [], []
+        n_synth = int(round(a.batch * a.synth_frac)) if phase2 else 0
+        for _ in range(a.batch - n_synth):
+            s = train[rng.integers(len(train))]
+            xs.append(prepare(s.img, s.box, rng, strength) if strength > 0 else prepare(s.img, s.box))
+            ys.append(s.text)
+        for _ in range(n_synth):
+            img, text, box = pool[rng.integers(len(pool))]
+            xs.append(prepare(img, box, rng, strength))
+            ys.append(text)
+        x = to_tensor(xs).to(device)
+        targets = torch.tensor([c for t in ys for c in encode(t)], dtype=torch.long)
+        lengths = torch.tensor([len(t) for t in ys], dtype=torch.long)
+        logp = F.log_softmax(net(x), dim=2).permute(1, 0, 2)  # [T, B, C]
+        loss = ctc(logp, targets, torch.full((len(ys),), logp.shape[0], dtype=torch.long), lengths)
+        opt.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+        opt.step()
+        step += 1
+        if time.time() - last_eval > max(60, budget / 20) or step == 1:
+            last_eval = time.time()
+            m, _ = evaluate(net, val, device)
+            history.append({"step": step, "minutes": round((time.time() - t0) / 60, 2), "loss": round(loss.item(), 4), "val": m})
+            print(f"step {step} {(time.time() - t0) / 60:.1f} min loss {loss.item():.3f} lr {lr:.5f} phase {2 if phase2 else 1} val {m}", flush=True)
+    m, counts = evaluate(net, val, device)
+    print(f"final step {step} val {m}", flush=True)
+    # The last weights ship (the learning rate has decayed to ~0); nothing is chosen on val, so
+    # the val figures stay honest.
+    net.eval().cpu()
+    onnx_path = os.path.join(a.out, "plate-rec.onnx")
+    torch.onnx.export(Exported(net), torch.zeros(1, 1, IN_H, IN_W), onnx_path, opset_version=17,
+                      input_names=["x"], output_names=["probs"], dynamic_axes={"x": {0: "batch"}, "probs": {0: "batch"}})
+    with open(os.path.join(a.out, "plate-rec.keys"), "w") as f:
+        f.write("\n".join(ALPHABET))
+    metrics = {
+        "val_exact": m, "val_counts": counts, "steps": step, "steps_asked": a.steps, "minutes": a.minutes,
+        "minutes_used": round((time.time() - t0) / 60, 1), "batch": a.batch, "params": params,
+        "device": str(device), "seed": a.seed, "torch": torch.__version__, "python": platform.python_version(),
+        "train_counts": {src: sum(1 for s in train if s.source == src) for src in sorted({s.source for s in train})},
+        "scene_sets": list(TRAIN_SCENE_SETS), "synth_pool": a.synth_pool, "synth_frac": a.synth_frac, "real_share": a.real_share, "clean_share": a.clean_share,
+        "history": history,
+    }
+    with open(os.path.join(a.out, "metrics.json"), "w") as f:
+        json.dump(metrics, f, indent=2)
+    print(f"wrote {onnx_path} ({os.path.getsize(onnx_path)} bytes), val {m}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
