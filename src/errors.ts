@@ -17,6 +17,11 @@ export type AlprErrorCode =
   | 'STORE_SCHEMA_TOO_NEW'
   | 'MQTT_NOT_CONNECTED'
   | 'MQTT_PUBLISH_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'PURPOSE_REQUIRED'
+  | 'RELEASE_INVALID'
+  | 'AUDIT_CHAIN_BROKEN'
   | 'USAGE';
 
 export class AlprError extends Error {

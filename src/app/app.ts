@@ -5,9 +5,15 @@
  */
 import { mkdirSync, statfsSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
+import { AuthService } from '../access/auth-service.ts';
+import { authSettings } from '../access/config.ts';
 import { buildHttpServer } from '../api/http-server.ts';
-import { OutboxPublisher } from '../alerts/outbox-publisher.ts';
+import { HitEventHub } from '../api/hit-events.ts';
+import { AuditLog } from '../audit/audit-log.ts';
+import { AckReceiver } from '../alerts/ack-receiver.ts';
+import { OutboxPublisher, type OutboxStats } from '../alerts/outbox-publisher.ts';
 import { OutboxRepo } from '../alerts/outbox-repo.ts';
+import { buildReadMessage } from '../alerts/read-message.ts';
 import { DetectionRecorder } from '../alerts/recorder.ts';
 import { createFrameSource, queuePolicyFor } from '../capture/create-source.ts';
 import { FairGate } from '../capture/fair-scheduler.ts';
@@ -17,7 +23,8 @@ import { AlprError } from '../errors.ts';
 import type { ImportResult } from '../hotlist/import.ts';
 import { HotlistRepo } from '../hotlist/repo.ts';
 import { transportOptionsFromConfig } from '../mqtt/config.ts';
-import { hitsTopic } from '../mqtt/topics.ts';
+import { StatusReporter, softwareVersion, type StatusSnapshot } from '../mqtt/status-reporter.ts';
+import { ackTopic, heartbeatTopic, hitsTopic, readsTopic } from '../mqtt/topics.ts';
 import { MqttTransport } from '../mqtt/transport.ts';
 import { createWorkerPlateReader } from '../ocr/worker-reader.ts';
 import type { PlateReader } from '../ocr/types.ts';
@@ -26,6 +33,8 @@ import type { Logger } from '../platform/logger.ts';
 import { databaseFile, openDatabase, type Database } from '../store/db.ts';
 import { createIdGenerator } from '../store/ids.ts';
 import { PlateTracker } from '../track/tracker.ts';
+import { plateGateFrom } from '../track/plate-gate.ts';
+import { sceneGatingFor } from '../motion/scene-gating.ts';
 import { CameraPipeline, type CameraStats } from './camera-pipeline.ts';
 import { HotlistService } from './hotlist-service.ts';
 import { FixCache } from '../gps/fix-cache.ts';
@@ -60,6 +69,8 @@ export class App {
   private transport: MqttTransport | null = null;
   private publisher: OutboxPublisher | null = null;
   private outbox: OutboxRepo | null = null;
+  private acks: AckReceiver | null = null;
+  private statusReporter: StatusReporter | null = null;
   private pipelines: CameraPipeline[] = [];
   private http: FastifyInstance | null = null;
   private hotlist: HotlistService | null = null;
@@ -67,6 +78,8 @@ export class App {
   private gps: SerialGpsReader | null = null;
   private sweeper: RetentionSweeper | null = null;
   readonly metrics: AppMetrics;
+  /** Every recorded hit, for the officer page's live stream. */
+  readonly hitEvents = new HitEventHub();
 
   constructor(
     private readonly config: Config,
@@ -124,6 +137,8 @@ export class App {
     mkdirSync(cfg.store.dataDir, { recursive: true });
     const db = openDatabase(databaseFile(cfg.store.dataDir));
     this.db = db;
+    // One audit log for the daemon: the sweeper's purge entries and the API's accesses share its chain.
+    const audit = new AuditLog(db, clock);
     // Finishes any purge a crash interrupted before new reads arrive, then sweeps on its timer.
     this.sweeper = new RetentionSweeper({
       db,
@@ -132,6 +147,8 @@ export class App {
       config: cfg.retention,
       logger: logger.child({ stage: 'retention' }),
       onStatus: (status) => logger.info({ retention: status }, 'retention'),
+      // Each purge that deleted something is an audit entry with its counts (the annual report).
+      audit,
     });
     await this.sweeper.start();
 
@@ -155,7 +172,27 @@ export class App {
 
     if (cfg.http.enabled) {
       // Up before the slow parts, so /healthz can say what is still missing during start-up.
-      this.http = buildHttpServer({ health: () => this.health(), metrics: this.metrics.registry });
+      this.http = buildHttpServer({
+        health: () => this.health(),
+        metrics: this.metrics.registry,
+        logger: logger.child({ stage: 'http' }),
+        ...(cfg.http.web
+          ? {
+              api: {
+                db,
+                clock,
+                newId,
+                dataDir: cfg.store.dataDir,
+                auth: new AuthService({ db, clock, audit, ...authSettings(cfg.access) }),
+                audit,
+                hitEvents: this.hitEvents,
+                logger: logger.child({ stage: 'api' }),
+                secureCookie: cfg.http.secureCookie,
+                onLocalHotlistChanged: () => this.hotlist?.cache.refreshLocal(),
+              },
+            }
+          : {}),
+      });
       try {
         await this.http.listen({ host: cfg.http.host, port: cfg.http.port });
       } catch (err) {
@@ -172,11 +209,25 @@ export class App {
       (await createWorkerPlateReader({
         detMaxSide: cfg.reader.detMaxSide,
         threads: cfg.reader.threads,
+        recognizer: cfg.reader.recognizer,
         ...(cfg.reader.modelsDir === undefined ? {} : { modelsDir: cfg.reader.modelsDir }),
       }));
 
     this.outbox = new OutboxRepo(db);
-    this.transport = new MqttTransport(transportOptionsFromConfig(cfg, logger.child({ stage: 'mqtt' })));
+    const mqttLogger = logger.child({ stage: 'mqtt' });
+    const topic = { prefix: cfg.mqtt.topicPrefix, agency: cfg.device.agency, device: cfg.device.id };
+    this.statusReporter = new StatusReporter({
+      device: cfg.device.id,
+      agency: cfg.device.agency,
+      version: softwareVersion(),
+      heartbeatTopic: heartbeatTopic(topic.prefix, topic.agency, topic.device),
+      heartbeatS: cfg.mqtt.heartbeatS,
+      clock,
+      logger: mqttLogger,
+      snapshot: () => this.statusSnapshot(),
+      startedAt: clock.now(),
+    });
+    this.transport = new MqttTransport(transportOptionsFromConfig(cfg, mqttLogger, { statusPayload: this.statusReporter.statusPayload }));
     this.hotlist = new HotlistService(cfg, {
       db,
       clock,
@@ -192,12 +243,44 @@ export class App {
       clock,
       logger: logger.child({ stage: 'outbox' }),
       backoff: { initialMs: cfg.mqtt.retryMs },
+      ackTimeoutMs: cfg.mqtt.ackTimeoutS * 1000,
+      window: cfg.mqtt.inFlight,
+    });
+    const publisher = this.publisher;
+    this.acks = new AckReceiver({
+      transport: this.transport,
+      topic: ackTopic(topic.prefix, topic.agency, topic.device),
+      outbox: this.outbox,
+      clock,
+      logger: logger.child({ stage: 'outbox' }),
+      onAcked: () => publisher.acksApplied(),
     });
     if (cfg.mqtt.enabled) {
+      this.acks.start();
       this.transport.start();
       this.publisher.start();
+      this.statusReporter.start(this.transport);
     }
-    const publisher = this.publisher;
+    const transport = this.transport;
+    const publishRead = (event: ReadEvent): void => {
+      // Best effort, QoS 0, never queued: reads are not evidence the central side must have.
+      if (!cfg.mqtt.enabled || !cfg.mqtt.publishReads || event.stage !== 'final' || !transport.connected) return;
+      const message = buildReadMessage({
+        detectionId: event.detectionId,
+        passId: event.passId ?? null,
+        capturedAt: event.capturedAt,
+        device: topic.device,
+        agency: topic.agency,
+        camera: event.cameraId,
+        plate: event.plate,
+        confidence: event.confidence,
+        ...(event.candidates ? { candidates: event.candidates } : {}),
+        hitIds: event.hits.map((h) => h.id),
+      });
+      transport.publish(readsTopic(topic.prefix, topic.agency, topic.device), JSON.stringify(message), { qos: 0 }).catch((err: unknown) => {
+        logger.debug({ err: (err as Error).message }, 'mqtt: read not published');
+      });
+    };
     const recorder = new DetectionRecorder(db, {
       clock,
       newId,
@@ -215,7 +298,11 @@ export class App {
       ...(this.fixes ? { position: (at: number) => toDetectionPosition((this.fixes as FixCache).nearest(at)) } : {}),
       onRead: (event) => {
         this.metrics.passes.inc({ camera: event.cameraId });
-        if (event.hits.length > 0) this.metrics.hits.inc({ camera: event.cameraId }, event.hits.length);
+        if (event.hits.length > 0) {
+          this.metrics.hits.inc({ camera: event.cameraId }, event.hits.length);
+          this.hitEvents.publish(event);
+        }
+        publishRead(event);
         deps.onRead?.(event);
       },
     });
@@ -228,9 +315,11 @@ export class App {
         maxGapMs: cfg.track.maxGapMs,
         mergeWindowMs: cfg.track.mergeWindowMs,
         minFrames: minFramesFor(cam, cfg.track.minFrames),
+        plateGate: plateGateFrom(cfg.track.plateGate),
       });
       // Replays that run as fast as possible must read every frame; paced sources keep the newest.
       const queuePolicy = queuePolicyFor(cam);
+      const scene = sceneGatingFor(cam);
       return new CameraPipeline(
         createFrameSource(cam, sourceDeps),
         this.reader as PlateReader,
@@ -242,6 +331,7 @@ export class App {
           queuePolicy,
           queueCapacity: 2,
           gate,
+          ...scene,
           observer: {
             frameRead: (camera, seconds, reads) => {
               this.metrics.frames.inc({ camera });
@@ -250,6 +340,8 @@ export class App {
             },
             framesDropped: (camera, count) => this.metrics.droppedFrames.inc({ camera }, count),
             passStored: (_camera, seconds) => this.metrics.stageSeconds.observe({ stage: 'store' }, seconds),
+            frameSkipped: (camera) => this.metrics.skippedFrames.inc({ camera }),
+            passNotPlate: (camera, reason) => this.metrics.passesNotPlate.inc({ camera, reason }),
           },
         },
         logger.child({ camera: cam.id }),
@@ -277,9 +369,30 @@ export class App {
     return this.publisher.drain(timeoutMs);
   }
 
-  outboxStats(): { pending: number; oldestPendingAgeMs: number | null } {
-    if (!this.db) return { pending: 0, oldestPendingAgeMs: null };
-    return this.publisher?.stats() ?? { pending: 0, oldestPendingAgeMs: null };
+  outboxStats(): OutboxStats {
+    const none: OutboxStats = { pending: 0, oldestPendingAgeMs: null, unacked: 0, oldestUnackedAgeMs: null, sent: 0, failures: 0 };
+    if (!this.db) return none;
+    return this.publisher?.stats() ?? none;
+  }
+
+  /** What the retained MQTT status says about this device now. */
+  private statusSnapshot(): StatusSnapshot {
+    const now = this.deps.clock.now();
+    const outbox = this.outboxStats();
+    const sweep = this.sweeper?.lastSweep() ?? null;
+    const latest = this.fixes?.latest() ?? null;
+    const nearest = this.fixes?.nearest(now) ?? null;
+    return {
+      cameras: this.pipelines.map((p) => ({ id: p.cameraId, state: p.state })),
+      outbox: { pending: outbox.pending, oldestAgeMs: outbox.oldestUnackedAgeMs, unacked: outbox.unacked },
+      retention: {
+        lastSweepAt: sweep ? new Date(sweep.at).toISOString() : null,
+        deleted: sweep?.rowsDeleted ?? 0,
+        diskFreeBytes: sweep?.freeBytes ?? this.diskFreeBytes(),
+        diskPressure: sweep?.diskPressure ?? false,
+      },
+      gps: { fix: nearest !== null && nearest.fix !== null, ageMs: latest ? Math.max(0, now - latest.receivedAt) : null },
+    };
   }
 
   /** Stops in reverse flow order: cameras, delivery, reader, store. */
@@ -288,6 +401,8 @@ export class App {
     await this.hotlist?.stop();
     await this.gps?.stop();
     await this.sweeper?.stop();
+    this.statusReporter?.stop();
+    this.acks?.stop();
     await this.publisher?.stop();
     await this.transport?.stop();
     if (this.ownsReader) await this.reader?.close();

@@ -10,7 +10,9 @@ import type { PlateRead, PlateReader } from '../ocr/types.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { CameraState } from './health.ts';
 import type { PlateTracker, TrackEvent, TrackFinal } from '../track/tracker.ts';
-import { cutPlate, type PlatePixels } from './plate-pixels.ts';
+import { reduceRgb } from '../alerts/hit-frame.ts';
+import { cutPlate, withFrame, type PlatePixels } from './plate-pixels.ts';
+import { boxCentreInRoi, type Roi } from '../track/roi.ts';
 
 /** A finished vehicle pass: the voted decision and the pixels of its best observation. */
 export interface PassDecision {
@@ -26,6 +28,8 @@ export interface PassSink {
   passEnded(pass: PassDecision): Promise<void>;
   /** A pass found to repeat an earlier one of the same plate (not stored again). */
   passMerged?(pass: PassDecision): Promise<void>;
+  /** A pass dropped because it did not look like a plate (not stored; for evaluation and diagnostics). */
+  passNotPlate?(pass: PassDecision, reason: string): Promise<void>;
 }
 
 /** Hooks for metrics; every method is optional and must not throw. */
@@ -33,6 +37,10 @@ export interface PipelineObserver {
   frameRead?(cameraId: string, seconds: number, reads: number): void;
   framesDropped?(cameraId: string, count: number): void;
   passStored?(cameraId: string, seconds: number): void;
+  /** A frame not read because nothing moved (motion gating). */
+  frameSkipped?(cameraId: string): void;
+  /** A pass dropped because it did not look like a plate (track.plateGate). */
+  passNotPlate?(cameraId: string, reason: string): void;
 }
 
 export interface CameraPipelineOptions {
@@ -44,6 +52,10 @@ export interface CameraPipelineOptions {
   observer?: PipelineObserver;
   /** Shares the reader fairly between cameras (one turn each in rotation); absent: no sharing. */
   gate?: { run<T>(camera: string, fn: () => Promise<T>): Promise<T> };
+  /** Region of interest: reads whose box centre lies outside are ignored; absent: the whole frame. */
+  roi?: Roi;
+  /** Motion gating: frames it declines are not read; absent: every frame is read. */
+  motion?: { shouldRead(frame: Frame): Promise<boolean> };
 }
 
 export interface CameraStats {
@@ -52,6 +64,10 @@ export interface CameraStats {
   passes: number;
   merged: number;
   dropped: number;
+  /** Frames not read because nothing moved. */
+  skipped: number;
+  /** Passes dropped as not a plate. */
+  notPlate: number;
 }
 
 /** Plate text can only be 2..10 characters after normalisation; anything else is not a plate. */
@@ -62,7 +78,7 @@ function usable(read: PlateRead, minConfidence: number): boolean {
 export class CameraPipeline {
   private readonly abort = new AbortController();
   private running: Promise<void> | null = null;
-  private readonly counters = { frames: 0, reads: 0, passes: 0, merged: 0 };
+  private readonly counters = { frames: 0, reads: 0, passes: 0, merged: 0, skipped: 0, notPlate: 0 };
   private queue: FrameQueue<Frame> | null = null;
   private currentState: CameraState = 'starting';
   private failure: Error | null = null;
@@ -167,15 +183,27 @@ export class CameraPipeline {
   private async readAll(queue: FrameQueue<Frame>): Promise<void> {
     let lastTime = 0;
     for await (const frame of queue) {
-      this.counters.frames++;
       lastTime = frame.capturedAt;
+      if (this.options.motion && !(await this.options.motion.shouldRead(frame))) {
+        this.counters.skipped++;
+        this.options.observer?.frameSkipped?.(this.source.id);
+        // Unread frames still move time on, so passes end when their vehicle is gone.
+        await this.handle(this.tracker.tick(frame.capturedAt));
+        continue;
+      }
+      this.counters.frames++;
       const started = performance.now();
       const read = (): Promise<PlateRead[]> => this.reader.read(frame);
       const all = this.options.gate ? await this.options.gate.run(this.source.id, read) : await read();
-      const reads = all.filter((r) => usable(r, this.options.minConfidence));
+      const roi = this.options.roi;
+      const reads = all.filter(
+        (r) => usable(r, this.options.minConfidence) && (roi === undefined || boxCentreInRoi(roi, r.box, frame.width, frame.height)),
+      );
       this.options.observer?.frameRead?.(this.source.id, (performance.now() - started) / 1000, reads.length);
       this.counters.reads += reads.length;
-      const tracked = reads.map((r) => ({ ...r, ref: cutPlate(frame, r.box, this.options.cropMargin) }));
+      // One reduced copy of the frame per frame with reads: a hit's message shows the whole scene.
+      const reduced = reads.length > 0 ? reduceRgb(frame) : undefined;
+      const tracked = reads.map((r) => ({ ...r, ref: withFrame(cutPlate(frame, r.box, this.options.cropMargin), reduced) }));
       await this.handle(this.tracker.update(frame.capturedAt, tracked));
     }
     // The source ended (or was stopped): every open pass is decided now rather than lost.
@@ -193,6 +221,11 @@ export class CameraPipeline {
       } else if (event.type === 'firstConfident') {
         const pixels = (event.best.ref as PlatePixels | null | undefined) ?? null;
         await this.sink.passConfident?.({ cameraId: this.source.id, track: event, pixels });
+      } else if (event.type === 'dropped') {
+        this.counters.notPlate++;
+        this.options.observer?.passNotPlate?.(this.source.id, event.reason);
+        await this.sink.passNotPlate?.({ cameraId: this.source.id, track: event, pixels: null }, event.reason);
+        this.logger.debug({ camera: this.source.id, track: event.trackId, text: event.vote.text, reason: event.reason }, 'pass dropped: not a plate');
       } else if (event.type === 'merged') {
         this.counters.merged++;
         const pixels = (event.best.ref as PlatePixels | null | undefined) ?? null;

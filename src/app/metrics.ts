@@ -6,7 +6,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface MetricProviders {
   queueDepth(cameraId: string): number;
-  outbox(): { pending: number; oldestPendingAgeMs: number | null };
+  /** pending: no PUBACK yet; unacked: PUBACK but no central ack yet; ages of the oldest of each. */
+  outbox(): { pending: number; oldestPendingAgeMs: number | null; unacked: number; oldestUnackedAgeMs: number | null };
   /** Bytes free on the data directory's file system, or null when unknown. */
   diskFreeBytes(): number | null;
   /** Age of the newest hot-list import in ms, or null when none. */
@@ -22,6 +23,8 @@ export class AppMetrics {
   readonly passes: Counter<'camera'>;
   readonly hits: Counter<'camera'>;
   readonly droppedFrames: Counter<'camera'>;
+  readonly skippedFrames: Counter<'camera'>;
+  readonly passesNotPlate: Counter<'camera' | 'reason'>;
   readonly stageSeconds: Histogram<'stage'>;
 
   constructor(cameraIds: readonly string[], providers: MetricProviders) {
@@ -31,6 +34,13 @@ export class AppMetrics {
     this.passes = new Counter({ name: 'alpr_passes_total', help: 'Vehicle passes stored (one detection each).', labelNames: ['camera'], registers });
     this.hits = new Counter({ name: 'alpr_hits_total', help: 'Hot-list hits recorded.', labelNames: ['camera'], registers });
     this.droppedFrames = new Counter({ name: 'alpr_frames_dropped_total', help: 'Frames dropped because the reader was behind.', labelNames: ['camera'], registers });
+    this.skippedFrames = new Counter({ name: 'alpr_frames_skipped_total', help: 'Frames not read because nothing moved (motion gating).', labelNames: ['camera'], registers });
+    this.passesNotPlate = new Counter({
+      name: 'alpr_passes_not_plate_total',
+      help: 'Passes dropped because they did not look like a plate (track.plateGate), not stored.',
+      labelNames: ['camera', 'reason'],
+      registers,
+    });
     this.stageSeconds = new Histogram({
       name: 'alpr_stage_seconds',
       help: 'Time spent per pipeline stage.',
@@ -55,6 +65,14 @@ export class AppMetrics {
         this.set(providers.outbox().pending);
       },
     });
+    new Gauge({
+      name: 'alpr_outbox_unacked',
+      help: 'Hits the broker acknowledged but the central receiver has not yet (re-published after mqtt.ackTimeoutS).',
+      registers,
+      collect() {
+        this.set(providers.outbox().unacked);
+      },
+    });
     const optional = (name: string, help: string, read: () => number | null): void => {
       new Gauge({
         name,
@@ -68,6 +86,10 @@ export class AppMetrics {
     };
     optional('alpr_outbox_oldest_age_seconds', 'Age of the oldest hit waiting in the outbox (NaN when empty).', () => {
       const age = providers.outbox().oldestPendingAgeMs;
+      return age === null ? null : age / 1000;
+    });
+    optional('alpr_outbox_oldest_unacked_age_seconds', 'Age of the oldest hit not yet acknowledged by the central receiver (NaN when none).', () => {
+      const age = providers.outbox().oldestUnackedAgeMs;
       return age === null ? null : age / 1000;
     });
     optional('alpr_disk_free_bytes', 'Free bytes on the data directory file system.', () => providers.diskFreeBytes());

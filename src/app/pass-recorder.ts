@@ -3,12 +3,15 @@
  * its crop, matches it against the hot list and records hits (with their outbox rows) in the
  * same transaction. Reports what happened to listeners (the console, the API later).
  */
+import { encodeHitFrame } from '../alerts/hit-frame.ts';
+import type { HitFrameImage } from '../alerts/hit-message.ts';
 import type { DetectionRecorder } from '../alerts/recorder.ts';
 import type { HotlistMatcher } from '../hotlist/cache.ts';
 import { matchExact } from '../hotlist/match.ts';
 import type { HotlistRepo } from '../hotlist/repo.ts';
 import type { HotlistMatch } from '../hotlist/types.ts';
-import type { PlateRead } from '../ocr/types.ts';
+import type { PlateCandidate, PlateRead } from '../ocr/types.ts';
+import { CropWriter } from '../store/crop-writer.ts';
 import { writeCrop } from '../store/crops.ts';
 import type { Hit } from '../store/hits-repo.ts';
 import type { DetectionPosition } from '../store/position.ts';
@@ -25,6 +28,10 @@ export interface ReadEvent {
   hits: Hit[];
   /** 'early': stored on the pass's first confident reading because it hit; 'final': the pass's decision. */
   stage: 'early' | 'final';
+  /** The vehicle pass (track id). */
+  passId?: string;
+  /** The read's alternatives, best first. */
+  candidates?: PlateCandidate[];
 }
 
 export interface PassRecorderOptions {
@@ -47,7 +54,12 @@ export class PassRecorder implements PassSink {
   /** Passes that hit on their first confident reading: their stored detection and the entries hit. */
   private readonly early = new Map<string, { detectionId: string; entries: Set<string> }>();
 
-  constructor(private readonly o: PassRecorderOptions) {}
+  /** Crops of reads stored at the same time share their flushes (group commit). */
+  private readonly cropWriter: CropWriter;
+
+  constructor(private readonly o: PassRecorderOptions) {
+    this.cropWriter = new CropWriter(o.dataDir);
+  }
 
   /**
    * The pass's reading first became confident: if it matches the hot list, the detection and its
@@ -67,6 +79,8 @@ export class PassRecorder implements PassSink {
       read,
       crop,
       matches,
+      passId: pass.track.trackId,
+      frame: await this.frame(pass),
       position: this.o.position?.(capturedAt) ?? null,
     });
     this.early.set(pass.track.trackId, { detectionId, entries: new Set(matches.map((m) => m.entry.id)) });
@@ -83,7 +97,8 @@ export class PassRecorder implements PassSink {
     const crop = await this.crop(pass, detectionId, capturedAt);
     // One hit per pass and hot-list entry: entries already hit early are not hit again.
     const matches = this.match(read).filter((m) => !early?.entries.has(m.entry.id));
-    const input = { detectionId, cameraId: pass.cameraId, capturedAt, read, crop, matches };
+    const frame = matches.length > 0 ? await this.frame(pass) : null;
+    const input = { detectionId, cameraId: pass.cameraId, capturedAt, read, crop, matches, passId: pass.track.trackId, frame };
     const recorded = early
       ? this.o.recorder.reviseDetection(input)
       : this.o.recorder.recordDetection({ ...input, position: this.o.position?.(capturedAt) ?? null });
@@ -102,7 +117,12 @@ export class PassRecorder implements PassSink {
   /** The crop is on disk before its row commits: a crash in between leaves an orphan file for the sweeper, never a row pointing at a missing image. */
   private async crop(pass: PassDecision, detectionId: string, capturedAt: number): Promise<{ path: string; jpeg: Buffer } | null> {
     if (!pass.pixels) return null;
-    return writeCrop(this.o.dataDir, detectionId, capturedAt, pass.pixels.image, pass.pixels.box, { margin: 0, quality: this.o.cropQuality });
+    return writeCrop(this.o.dataDir, detectionId, capturedAt, pass.pixels.image, pass.pixels.box, { margin: 0, quality: this.o.cropQuality }, this.cropWriter);
+  }
+
+  /** The reduced whole frame for hit messages (only reads that hit pay for it). */
+  private async frame(pass: PassDecision): Promise<HitFrameImage | null> {
+    return pass.pixels?.frame ? encodeHitFrame(pass.pixels.frame) : null;
   }
 
   private report(
@@ -123,6 +143,8 @@ export class PassRecorder implements PassSink {
       cropPath: crop?.path ?? null,
       hits: recorded.hits,
       stage,
+      passId: pass.track.trackId,
+      candidates: read.candidates,
     });
   }
 }

@@ -8,6 +8,8 @@ export interface PlatePixels {
   image: RgbImage;
   /** The plate box in `image` coordinates. */
   box: Box;
+  /** The whole frame, reduced (reduceRgb in alerts/hit-frame.ts), for hit messages; absent when not kept. */
+  frame?: RgbImage;
 }
 
 export function cutPlate(frame: RgbImage, box: Box, margin: number): PlatePixels | null {
@@ -26,4 +28,9 @@ export function cutPlate(frame: RgbImage, box: Box, margin: number): PlatePixels
     frame.data.copy(data, row * w * 3, src, src + w * 3);
   }
   return { image: { width: w, height: h, data }, box: { x: box.x - x0, y: box.y - y0, w: box.w, h: box.h } };
+}
+
+/** The plate's pixels with the reduced whole frame attached (when both exist). */
+export function withFrame(pixels: PlatePixels | null, frame: RgbImage | undefined): PlatePixels | null {
+  return pixels && frame ? { ...pixels, frame } : pixels;
 }

@@ -20,6 +20,10 @@ import { decodeImageBuffer } from './decode-buffer.ts';
 import { LiveSource, PermanentSourceError, RateGate, type CapturedImage, type LiveSession, type LiveSourceDeps, type SessionContext } from './live-source.ts';
 import { JpegStreamSplitter } from './stream-parsers.ts';
 
+/** gphoto2 --stdout stages each image in a tmpfileXXXXXX in its working directory; a capture killed
+ * mid-way leaves it behind, so that directory is the system's temp dir, never the app's. */
+const GP_WORK_DIR = tmpdir();
+
 export type Gphoto2Camera = Extract<CameraConfig, { type: 'gphoto2' }>;
 
 export interface Gphoto2Deps extends LiveSourceDeps {
@@ -99,7 +103,7 @@ const gpEnv = (): NodeJS.ProcessEnv => ({ ...process.env, LANG: 'C', LC_ALL: 'C'
 
 /** Runs gphoto2 to completion (killed after `timeoutMs` or on abort); returns its stdout. */
 async function runGphoto2(gp: Gp, args: string[], timeoutMs: number, signal: AbortSignal): Promise<string> {
-  const child = spawn(gp.command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: gpEnv() });
+  const child = spawn(gp.command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: gpEnv(), cwd: GP_WORK_DIR });
   const out: Buffer[] = [];
   const err = new TailBuffer();
   child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -228,7 +232,7 @@ class Gphoto2Session implements LiveSession {
 
   private async *liveview(signal: AbortSignal, ctx: SessionContext): AsyncGenerator<CapturedImage, void, undefined> {
     const args = gphoto2Args(this.cam, { kind: 'liveview' });
-    const child = spawn(this.gp.command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: gpEnv() });
+    const child = spawn(this.gp.command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: gpEnv(), cwd: GP_WORK_DIR });
     const err = new TailBuffer();
     child.stderr.on('data', (c: Buffer) => err.push(c));
     const exited = new Promise<Exit>((resolve) => child.once('close', (code, sig) => resolve({ code, signal: sig })));

@@ -14,6 +14,7 @@ import { parseTruthCsv, scoreVideo } from '../eval/video-score.ts';
 import { createPlateReader } from '../ocr/reader.ts';
 import { systemClock } from '../platform/clock.ts';
 import { silentLogger } from '../platform/logger.ts';
+import { plateGateFrom } from '../track/plate-gate.ts';
 import { PlateTracker, sequentialIds } from '../track/tracker.ts';
 import { parseOrUsage, READER_FLAGS, readerOptionsFrom } from './read.ts';
 
@@ -57,6 +58,7 @@ export async function evalVideoCommand(args: string[]): Promise<number> {
       maxGapMs: defaults.track.maxGapMs,
       mergeWindowMs: defaults.track.mergeWindowMs,
       minFrames: defaults.track.minFrames,
+      plateGate: plateGateFrom(defaults.track.plateGate),
     });
     const result = await runVideo(
       source,
@@ -67,9 +69,10 @@ export async function evalVideoCommand(args: string[]): Promise<number> {
     );
     const score = scoreVideo(passes, result.reads);
     for (const r of result.reads) process.stderr.write(`read ${r.text} frames ${r.firstFrame}-${r.lastFrame}\n`);
+    for (const r of result.notPlateReads) process.stderr.write(`not-a-plate ${r.text} frames ${r.firstFrame}-${r.lastFrame}\n`);
     const single = singleFrameAccuracy(passes, result.frameReads);
     process.stdout.write(
-      `${JSON.stringify({ framesRead: result.framesRead, singleFrameTop1: Number(single.toFixed(4)), votedTop1: Number((score.vehicles ? score.correct / score.vehicles : 0).toFixed(4)) })}\n`,
+      `${JSON.stringify({ framesRead: result.framesRead, notPlate: result.notPlate, singleFrameTop1: Number(single.toFixed(4)), votedTop1: Number((score.vehicles ? score.correct / score.vehicles : 0).toFixed(4)) })}\n`,
     );
     process.stdout.write(`${JSON.stringify({ video: values.video, ...score })}\n`);
     return 0;

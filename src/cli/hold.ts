@@ -1,21 +1,26 @@
 /**
  * Evidence holds on detections (exempt from retention until released):
- *   alpr-edge hold add DETECTION_ID --case N --by USER --reason TEXT --config FILE
- *   alpr-edge hold list [--all] --config FILE
- *   alpr-edge hold release HOLD_ID --by USER --reason TEXT --config FILE
- * Every hold and release is recorded (evidence_holds + the append-only evidence_hold_log).
+ *   alpr-edge hold add DETECTION_ID --case N --reason TEXT --config FILE --user NAME [--password-file F]
+ *   alpr-edge hold list [--all] --config FILE --user NAME [--password-file F]
+ *   alpr-edge hold release HOLD_ID --reason TEXT --config FILE --user NAME [--password-file F]
+ * Every command needs a login with the holds:manage permission; the logged-in user is the one
+ * recorded as holding or releasing. Every hold and release is recorded (evidence_holds + the
+ * append-only evidence_hold_log) and audited in the same transaction.
  * An unknown detection or hold is a clear error and a non-zero exit.
  */
+import { AuditAction } from '../audit/actions.ts';
 import { loadConfig } from '../config/load.ts';
 import { AlprError } from '../errors.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
 import { databaseFile, openDatabase } from '../store/db.ts';
 import { HoldsRepo, type EvidenceHold } from '../store/holds-repo.ts';
 import { createIdGenerator } from '../store/ids.ts';
+import { cliLogin, LOGIN_USAGE, loginArgs } from './login.ts';
 
-const USAGE = `usage: alpr-edge hold add DETECTION_ID --case N --by USER --reason TEXT --config FILE
-       alpr-edge hold list [--all] --config FILE
-       alpr-edge hold release HOLD_ID --by USER --reason TEXT --config FILE`;
+const USAGE = `usage: alpr-edge hold add DETECTION_ID --case N --reason TEXT --config FILE LOGIN
+       alpr-edge hold list [--all] --config FILE LOGIN
+       alpr-edge hold release HOLD_ID --reason TEXT --config FILE LOGIN
+  LOGIN: ${LOGIN_USAGE}`;
 
 interface HoldArgs {
   positional: string[];
@@ -23,7 +28,7 @@ interface HoldArgs {
   flags: Set<string>;
 }
 
-const VALUE_OPTIONS = new Set(['--config', '--case', '--by', '--reason']);
+const VALUE_OPTIONS = new Set(['--config', '--case', '--reason', '--user', '--password-file']);
 const FLAG_OPTIONS = new Set(['--all']);
 
 function parseArgs(args: string[]): HoldArgs {
@@ -58,11 +63,11 @@ function formatHold(h: EvidenceHold): string {
   return `${h.id}  detection ${h.detectionId}  case ${h.caseNumber}  by ${h.heldBy}  ${new Date(h.createdAt).toISOString()}  ${state}  reason: ${h.reason}`;
 }
 
-export function holdCommand(
+export async function holdCommand(
   args: string[],
   out: NodeJS.WritableStream = process.stdout,
   clock: Clock = systemClock,
-): number {
+): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'add' && sub !== 'list' && sub !== 'release') throw new AlprError('USAGE', USAGE);
   const p = parseArgs(rest);
@@ -71,35 +76,50 @@ export function holdCommand(
   if (sub !== 'list' && p.flags.size > 0) throw new AlprError('USAGE', `--all applies to hold list only\n${USAGE}`);
   const config = required(p, '--config');
   // Check every required option before touching the database.
-  const fields = sub === 'add' ? [required(p, '--case'), required(p, '--by'), required(p, '--reason')] : [];
-  const release = sub === 'release' ? [required(p, '--by'), required(p, '--reason')] : [];
+  const caseNumber = sub === 'add' ? required(p, '--case') : '';
+  const reason = sub === 'list' ? '' : required(p, '--reason');
 
   const cfg = loadConfig(config);
   const db = openDatabase(databaseFile(cfg.store.dataDir), { clock });
   try {
-    const holds = new HoldsRepo(db);
-    if (sub === 'add') {
-      const [caseNumber, heldBy, reason] = fields as [string, string, string];
-      const hold = holds.add({
-        id: createIdGenerator(clock)(),
-        detectionId: p.positional[0] as string,
-        caseNumber,
-        heldBy,
-        reason,
-        createdAt: clock.now(),
-      });
-      out.write(`hold ${hold.id} placed on detection ${hold.detectionId} (case ${hold.caseNumber})\n`);
-    } else if (sub === 'release') {
-      const [releasedBy, releaseReason] = release as [string, string];
-      const hold = holds.release(p.positional[0] as string, { releasedBy, releaseReason, releasedAt: clock.now() });
-      const still = holds.isHeld(hold.detectionId);
-      out.write(
-        `hold ${hold.id} released; detection ${hold.detectionId} ${still ? 'is still held by another hold' : 'now follows normal retention'}\n`,
-      );
-    } else {
-      const list = holds.list(p.flags.has('--all'));
-      for (const h of list) out.write(`${formatHold(h)}\n`);
-      out.write(`${list.length} ${p.flags.has('--all') ? 'hold(s)' : 'active hold(s)'}\n`);
+    const session = await cliLogin(db, clock, cfg, loginArgs(p.options), 'holds:manage');
+    try {
+      const { principal, audit } = session;
+      const actor = { userId: principal.userId, username: principal.username };
+      const holds = new HoldsRepo(db);
+      if (sub === 'add') {
+        // The hold and its audit entry commit together.
+        const hold = db.transaction(() => {
+          const h = holds.add({
+            id: createIdGenerator(clock)(),
+            detectionId: p.positional[0] as string,
+            caseNumber,
+            heldBy: principal.username,
+            reason,
+            createdAt: clock.now(),
+          });
+          audit.append({ ...actor, action: AuditAction.holdAdd, target: h.detectionId, caseNumber: h.caseNumber, detail: { holdId: h.id, reason, via: 'cli' } });
+          return h;
+        })();
+        out.write(`hold ${hold.id} placed on detection ${hold.detectionId} (case ${hold.caseNumber})\n`);
+      } else if (sub === 'release') {
+        const hold = db.transaction(() => {
+          const h = holds.release(p.positional[0] as string, { releasedBy: principal.username, releaseReason: reason, releasedAt: clock.now() });
+          audit.append({ ...actor, action: AuditAction.holdRelease, target: h.detectionId, caseNumber: h.caseNumber, detail: { holdId: h.id, reason, via: 'cli' } });
+          return h;
+        })();
+        const still = holds.isHeld(hold.detectionId);
+        out.write(
+          `hold ${hold.id} released; detection ${hold.detectionId} ${still ? 'is still held by another hold' : 'now follows normal retention'}\n`,
+        );
+      } else {
+        const list = holds.list(p.flags.has('--all'));
+        audit.append({ ...actor, action: AuditAction.holdList, detail: { all: p.flags.has('--all'), count: list.length, via: 'cli' } });
+        for (const h of list) out.write(`${formatHold(h)}\n`);
+        out.write(`${list.length} ${p.flags.has('--all') ? 'hold(s)' : 'active hold(s)'}\n`);
+      }
+    } finally {
+      session.end();
     }
     return 0;
   } finally {

@@ -4,6 +4,7 @@
  * --dry-run nothing is deleted: it prints what a sweep would delete. Safe while the daemon runs
  * (SQLite serialises the transactions; held reads are never touched).
  */
+import { AuditLog } from '../audit/audit-log.ts';
 import { loadConfig } from '../config/load.ts';
 import { AlprError } from '../errors.ts';
 import { systemClock, type Clock } from '../platform/clock.ts';
@@ -43,7 +44,9 @@ export async function purgeCommand(
   const onStatus = (s: RetentionStatus): void => {
     if (s.type === 'error') problems.push(`${s.operation}: ${s.message}`);
   };
-  const sweeper = new RetentionSweeper({ db, dataDir: cfg.store.dataDir, clock, config: cfg.retention, onStatus });
+  // No login: enforcing the retention limit must not wait for anyone, and it prints counts only.
+  // Each purge is audited (user "system") with its counts.
+  const sweeper = new RetentionSweeper({ db, dataDir: cfg.store.dataDir, clock, config: cfg.retention, onStatus, audit: new AuditLog(db, clock) });
   try {
     if (opts.dryRun) {
       const d = await sweeper.dryRun();

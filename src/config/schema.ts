@@ -4,6 +4,7 @@
  * Unknown keys are rejected everywhere so a typo never silently falls back to a default.
  */
 import { z } from 'zod';
+import { polygonArea } from '../track/roi.ts';
 
 const id = z
   .string()
@@ -15,6 +16,55 @@ const replay = z
   .enum(['realtime', 'fast'])
   .describe('"realtime" paces frames at their recorded times; "fast" decodes as fast as the pipeline takes them.');
 
+// ---- Per-camera scene options: region of interest and motion gating (any stream camera).
+const unit = z.number().min(0).max(1);
+const roiRect = z
+  .strictObject({
+    x: unit.describe('Left edge, 0..1 of the image width.'),
+    y: unit.describe('Top edge, 0..1 of the image height.'),
+    w: z.number().gt(0).max(1).describe('Width, 0..1 of the image width.'),
+    h: z.number().gt(0).max(1).describe('Height, 0..1 of the image height.'),
+  })
+  .refine((r) => r.x + r.w <= 1 + 1e-9 && r.y + r.h <= 1 + 1e-9, 'the rectangle must lie inside the image (x + w <= 1 and y + h <= 1)');
+const roi = z
+  .strictObject({
+    polygon: z
+      .array(z.tuple([unit, unit]))
+      .min(3, 'a polygon needs at least 3 points')
+      .max(64)
+      .optional()
+      .describe('Corners [x, y] in order, 0..1 of the image width and height (0,0 top left).'),
+    rects: z.array(roiRect).min(1).max(16).optional().describe('Rectangles whose union is the region.'),
+  })
+  .superRefine((r, ctx) => {
+    if ((r.polygon === undefined) === (r.rects === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of polygon or rects' });
+    } else if (r.polygon && polygonArea(r.polygon) < 1e-4) {
+      ctx.addIssue({ code: 'custom', path: ['polygon'], message: 'the polygon is degenerate (its points enclose no area)' });
+    }
+  })
+  .describe('Region of interest: reads whose box centre lies outside it are ignored (and motion is looked for only inside it).');
+const motion = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe('Skip reading frames in which nothing moved since the last frame read (false keeps the block but reads every frame).'),
+    threshold: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.005)
+      .describe('Share (0..1) of the thumbnail pixels (inside the region of interest) that must change for a frame to be read.'),
+    pixelDelta: z.int().min(1).max(255).default(20).describe('Grey-level change (of 255) at which a thumbnail pixel counts as changed.'),
+    thumbWidth: z.int().min(16).max(640).default(160).describe('Width in pixels of the grey thumbnail compared.'),
+    maxSkipMs: z
+      .int()
+      .min(100)
+      .max(3_600_000)
+      .default(5_000)
+      .describe('Read at least one frame this often even without motion (a vehicle that stopped in view is still read), in ms.'),
+  })
+  .describe('Motion gating: a cheap frame difference that saves reading still frames. Absent: every frame is read.');
+const sceneOptions = { roi: roi.optional(), motion: motion.optional() };
+
 const videoFileCamera = z
   .strictObject({
     type: z.literal('video-file').describe('Replay a recorded video file, decoded by ffmpeg.'),
@@ -23,6 +73,7 @@ const videoFileCamera = z
     replay: replay.default('realtime'),
     loop: z.boolean().default(false).describe('Start again at the end instead of ending the source.'),
     maxFps: z.number().positive().max(120).optional().describe('Drop frames to at most this rate (decode still reads all).'),
+    ...sceneOptions,
   })
   .describe('A video file replayed as a camera (fixtures, technicians).');
 
@@ -34,6 +85,7 @@ const imageFolderCamera = z
     replay: replay.default('fast'),
     fps: z.number().positive().max(120).default(2).describe('Frame rate assumed for capture timestamps and realtime pacing.'),
     loop: z.boolean().default(false).describe('Start again at the end instead of ending the source.'),
+    roi: roi.optional(),
   })
   .describe('A folder of still images replayed as a camera.');
 
@@ -119,6 +171,7 @@ const v4l2Camera = z
     maxFps: liveMaxFps,
     reconnect,
     stallTimeoutMs: stallTimeoutMs(5_000),
+    ...sceneOptions,
   })
   .describe('A USB (UVC) camera.');
 
@@ -139,6 +192,7 @@ const rtspCamera = z
     maxFps: liveMaxFps,
     reconnect,
     stallTimeoutMs: stallTimeoutMs(10_000),
+    ...sceneOptions,
   })
   .describe('An IP camera over RTSP.');
 
@@ -156,6 +210,7 @@ const mjpegCamera = z
     maxFps: liveMaxFps,
     reconnect,
     stallTimeoutMs: stallTimeoutMs(10_000),
+    ...sceneOptions,
   })
   .describe('An IP camera over HTTP MJPEG (Basic or Digest login).');
 
@@ -173,6 +228,7 @@ const httpSnapshotCamera = z
     intervalMs: z.int().min(100).max(3_600_000).default(1_000).describe('Time between snapshot requests, in ms.'),
     reconnect,
     stallTimeoutMs: stallTimeoutMs(10_000),
+    ...sceneOptions,
   })
   .describe('An IP camera polled for JPEG snapshots (Basic or Digest login).');
 
@@ -196,6 +252,7 @@ const gphoto2Camera = z
     maxFps: liveMaxFps,
     reconnect,
     stallTimeoutMs: stallTimeoutMs(30_000),
+    ...sceneOptions,
   })
   .describe('A DSLR or mirrorless camera on USB, driven by gphoto2.');
 
@@ -216,6 +273,7 @@ const imageFolderWatchCamera = z
       .default('delete')
       .describe('"delete" each image once read (the folder never fills) or "keep" it (a rewritten file is read again).'),
     reconnect,
+    roi: roi.optional(),
   })
   .describe('A folder that a camera uploads still images to.');
 
@@ -255,6 +313,12 @@ const readerSchema = z
       .default(0.5)
       .describe('Reads below this confidence are not stored or matched.'),
     threads: z.int().min(1).max(16).default(2).describe('CPU threads per ONNX session.'),
+    recognizer: z
+      .enum(['plate', 'ppocr'])
+      .default('ppocr')
+      .describe(
+        "Which recogniser gives the plate text: 'plate' re-reads each selected plate with the project's plate recogniser (models/plate-rec.onnx), 'ppocr' keeps the generic PP-OCR reading (see docs/accuracy.md).",
+      ),
     modelsDir: z
       .string()
       .min(1)
@@ -284,6 +348,27 @@ const trackSchema = z
       .max(100)
       .default(2)
       .describe('Frames a pass needs before it is reported: 2 drops one-frame noise (signs, partial plates at the frame edge); 1 keeps plates seen once. Stills cameras (image folders, gphoto2, snapshots) always use 1.'),
+    plateGate: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('Drop passes that do not look like a plate (counted in alpr_passes_not_plate_total, not stored).'),
+        minPlateShare: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.5)
+          .describe('Share (0..1) of a pass\'s frames whose text must look like a plate.'),
+        minFrameScore: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.45)
+          .describe('Plate-shape score (0..1: plausible length x letter+digit mix) from which a frame\'s text looks like a plate; 0.45 rejects letters-only words (state names, signs, also letters-only vanity plates), 0.4 keeps them.'),
+        minChars: z.int().min(1).max(10).default(2).describe('Fewest characters of a plate-like text.'),
+        maxChars: z.int().min(1).max(10).default(8).describe('Most characters of a plate-like text.'),
+      })
+      .refine((g) => g.minChars <= g.maxChars, { message: 'minChars must not exceed maxChars', path: ['minChars'] })
+      .prefault({})
+      .describe('Decision gating: a pass becomes a read only if enough of its frames look like a plate.'),
   })
   .describe('Multi-frame tracking: one read per vehicle pass.');
 
@@ -386,6 +471,22 @@ const mqttSchema = z
     clientId: z.string().min(1).max(128).optional().describe('MQTT client id; defaults to alpr-edge-<device id>.'),
     username: z.string().min(1).max(256).optional().describe('Broker user name.'),
     passwordFile: z.string().min(1).max(4096).optional().describe('File holding the broker password (never inline).'),
+    ca: z.string().min(1).max(4096).optional().describe('PEM file of the CA(s) that signed the broker certificate (mqtts:// or wss://); default: the system CAs.'),
+    cert: z.string().min(1).max(4096).optional().describe('PEM file of this device\'s client certificate (client-certificate auth); needs mqtt.key.'),
+    key: z.string().min(1).max(4096).optional().describe('PEM file of the client certificate\'s private key; needs mqtt.cert.'),
+    rejectUnauthorized: z
+      .boolean()
+      .default(true)
+      .describe('Refuse a broker whose certificate does not verify against mqtt.ca (or the system CAs). Only for lab tests: false.'),
+    ackTimeoutS: z
+      .int()
+      .min(0)
+      .max(86_400)
+      .default(60)
+      .describe('Re-publish a hit when the central receiver has not acknowledged it (on .../ack) this many seconds after the broker did; the wait doubles per re-publish up to 5 min. 0: the receiver does not ack, the broker\'s PUBACK is final.'),
+    inFlight: z.int().min(1).max(1_000).default(64).describe('Hits published at once before their PUBACKs return (order is kept).'),
+    heartbeatS: z.int().min(0).max(3_600).default(30).describe('Publish .../heartbeat (QoS 0) every this many seconds, and refresh the retained .../status when it changed. 0 disables.'),
+    publishReads: z.boolean().default(false).describe('Also publish every final pass read (no images) on .../reads, QoS 0, best effort (not kept while offline).'),
     retryMs: z.int().min(100).max(600_000).default(2_000).describe('Initial delay before retrying unsent outbox rows.'),
     drainTimeoutMs: z
       .int()
@@ -393,6 +494,11 @@ const mqttSchema = z
       .max(600_000)
       .default(5_000)
       .describe('When all cameras end, wait this long for the outbox to drain before exiting.'),
+  })
+  .superRefine((m, ctx) => {
+    if ((m.cert === undefined) !== (m.key === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [m.cert === undefined ? 'cert' : 'key'], message: 'mqtt.cert and mqtt.key go together (client-certificate auth)' });
+    }
   })
   .describe('Delivery of hits to the central server.');
 
@@ -501,9 +607,18 @@ export const configSchema = z
     mqtt: mqttSchema.prefault({}),
     retention: retentionSchema.prefault({}),
     gps: gpsSchema.prefault({}),
+    access: z
+      .strictObject({
+        maxFailures: z.int().min(1).max(100).default(5).describe('Consecutive failed logins (within lockoutMinutes) that lock an account.'),
+        lockoutMinutes: z.int().min(1).max(24 * 60).default(15).describe('How long a locked account stays locked, and the window the failures must fall in.'),
+        sessionHours: z.int().min(1).max(24).default(8).describe('A session ends this long after login, however busy.'),
+        sessionIdleMinutes: z.int().min(1).max(24 * 60).default(30).describe('A session ends after this long without a request.'),
+      })
+      .prefault({})
+      .describe('Logins, lockout and sessions (see docs/access.md).'),
     http: z
       .strictObject({
-        enabled: z.boolean().default(true).describe('Serve /healthz and /metrics (and later the officer page) on a local port.'),
+        enabled: z.boolean().default(true).describe('Serve /healthz and /metrics (and the officer page, see web) on a local port.'),
         host: z
           .string()
           .min(1)
@@ -511,6 +626,11 @@ export const configSchema = z
           .default('127.0.0.1')
           .describe('Address to listen on; keep it on loopback unless a firewall and TLS proxy front it.'),
         port: z.int().min(0).max(65535).default(8180).describe('TCP port; 0 picks a free port (tests).'),
+        web: z.boolean().default(true).describe("Serve the officer's page and the data API (login required; every data route checks access)."),
+        secureCookie: z
+          .boolean()
+          .default(false)
+          .describe('Mark the session cookie Secure: set it when the page is reached over TLS (a proxy in front).'),
       })
       .prefault({})
       .describe('Local HTTP server.'),

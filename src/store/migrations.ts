@@ -3,6 +3,8 @@
  * new one with the next version. Each runs in its own transaction (see db.ts).
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { dispositionsMigration } from './migration-7-dispositions.ts';
+import { releaseJurisdictionMigration } from './migration-8-release-jurisdiction.ts';
 
 export interface Migration {
   version: number;
@@ -263,4 +265,135 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'users, sessions, hash-chained audit log and data releases',
+    up(db) {
+      db.exec(`
+        CREATE TABLE users (
+          id               TEXT PRIMARY KEY,             -- UUIDv7
+          username         TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          display_name     TEXT NOT NULL,
+          roles            TEXT NOT NULL,                -- JSON array of role names
+          password_hash    TEXT NOT NULL,                -- scrypt$N$r$p$salt$hash
+          trained_at       INTEGER,                      -- NULL: no access to ALPR data
+          disabled         INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+          failed_logins    INTEGER NOT NULL DEFAULT 0,   -- consecutive, within the lockout window
+          first_failed_at  INTEGER,
+          locked_until     INTEGER,
+          created_at       INTEGER NOT NULL,
+          updated_at       INTEGER NOT NULL
+        ) STRICT;
+
+        -- Only the SHA-256 of a session token is stored: a copy of the database logs nobody in.
+        CREATE TABLE sessions (
+          token_hash       TEXT PRIMARY KEY,
+          user_id          TEXT NOT NULL REFERENCES users(id),
+          csrf_token       TEXT NOT NULL,
+          via              TEXT NOT NULL CHECK (via IN ('web', 'cli')),
+          ip               TEXT,
+          created_at       INTEGER NOT NULL,
+          expires_at       INTEGER NOT NULL,             -- absolute limit
+          idle_expires_at  INTEGER NOT NULL              -- moved on by each use
+        ) STRICT;
+        CREATE INDEX sessions_user ON sessions(user_id);
+
+        -- Hash-chained: hash = sha256(prev_hash + canonical JSON of the row's other columns).
+        -- AUTOINCREMENT keeps sqlite_sequence at the highest seq ever issued, so deleting the
+        -- newest rows leaves a trace that verify() checks.
+        CREATE TABLE audit_log (
+          seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+          at           INTEGER NOT NULL,
+          user_id      TEXT,
+          username     TEXT NOT NULL,
+          action       TEXT NOT NULL,
+          target       TEXT,
+          purpose      TEXT,
+          case_number  TEXT,
+          detail       TEXT NOT NULL,                    -- canonical JSON object
+          prev_hash    TEXT NOT NULL,
+          hash         TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX audit_log_at ON audit_log(at);
+        CREATE INDEX audit_log_user ON audit_log(user_id, at);
+        CREATE INDEX audit_log_action ON audit_log(action, at);
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+        CREATE TABLE releases (
+          id                    TEXT PRIMARY KEY,        -- UUIDv7
+          requested_at          INTEGER NOT NULL,
+          requested_by_user_id  TEXT,
+          requested_by          TEXT NOT NULL,           -- the member who entered the request
+          agency                TEXT NOT NULL,           -- the receiving agency
+          agency_ori            TEXT,                    -- its NCIC ORI (law enforcement, prosecutors)
+          agency_kind           TEXT NOT NULL CHECK (agency_kind IN ('law-enforcement', 'prosecutor', 'other')),
+          requester             TEXT NOT NULL,           -- the person at that agency who asks
+          purpose               TEXT NOT NULL,
+          legal_basis           TEXT NOT NULL,
+          case_number           TEXT NOT NULL,
+          detection_ids         TEXT NOT NULL,           -- JSON array
+          status                TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'refused', 'records-process')),
+          decided_at            INTEGER,
+          decided_by            TEXT,
+          decision_reason       TEXT,
+          automatic             INTEGER NOT NULL DEFAULT 0 CHECK (automatic IN (0, 1)),
+          bundle_path           TEXT,
+          manifest_sha256       TEXT
+        ) STRICT;
+        CREATE INDEX releases_requested_at ON releases(requested_at);
+        CREATE TRIGGER releases_decide_once BEFORE UPDATE ON releases
+          WHEN OLD.status IS NOT 'pending'
+          BEGIN SELECT RAISE(ABORT, 'a release request is decided once'); END;
+        CREATE TRIGGER releases_no_delete BEFORE DELETE ON releases
+          BEGIN SELECT RAISE(ABORT, 'release requests are never deleted'); END;
+      `);
+    },
+  },
+  {
+    version: 6,
+    name: 'outbox: acknowledgement by the central receiver',
+    up(db) {
+      // SQLite cannot change a CHECK: the table is rebuilt with the new state and two columns.
+      // The payload moves to the last column: rows are filtered on the small columns, and SQLite
+      // reaches a column stored after a large value only by walking that value's overflow pages.
+      // Rows sent before this version were final on the broker's PUBACK: they become 'acked'
+      // (not re-published to receivers that never acknowledged anything).
+      db.exec(`
+        CREATE TABLE outbox_v6 (
+          seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+          message_id       TEXT NOT NULL UNIQUE,
+          topic            TEXT NOT NULL,
+          qos              INTEGER NOT NULL CHECK (qos IN (0, 1, 2)),
+          created_at       INTEGER NOT NULL,
+          -- pending: not yet acknowledged by the broker; sent: PUBACK received, waiting for the
+          -- central receiver's ack (re-published at next_attempt_at); acked: stored centrally.
+          state            TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'acked')),
+          attempts         INTEGER NOT NULL DEFAULT 0,   -- failed publish attempts
+          last_error       TEXT,
+          next_attempt_at  INTEGER NOT NULL,
+          sent_at          INTEGER,                      -- the latest PUBACK
+          sends            INTEGER NOT NULL DEFAULT 0,   -- PUBACKs received (re-publishes included)
+          acked_at         INTEGER,
+          payload          ANY NOT NULL,                 -- TEXT (JSON) or BLOB
+          CHECK ((state = 'acked') = (acked_at IS NOT NULL))
+        ) STRICT;
+        INSERT INTO outbox_v6 (seq, message_id, topic, payload, qos, created_at, state, attempts, last_error, next_attempt_at, sent_at, sends, acked_at)
+          SELECT seq, message_id, topic, payload, qos, created_at,
+                 CASE state WHEN 'sent' THEN 'acked' ELSE state END,
+                 attempts, last_error, next_attempt_at, sent_at,
+                 CASE state WHEN 'sent' THEN 1 ELSE 0 END,
+                 CASE state WHEN 'sent' THEN COALESCE(sent_at, created_at) END
+          FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v6 RENAME TO outbox;
+        CREATE INDEX outbox_state_seq ON outbox(state, seq);
+      `);
+    },
+  },
+  // Larger migrations live in their own files.
+  dispositionsMigration,
+  releaseJurisdictionMigration,
 ];

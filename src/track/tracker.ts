@@ -6,8 +6,10 @@
  * Events, per track and in this order: `new` (once, when the track has `minFrames` frames),
  * `update` (voted text changed or confidence moved by `updateConfidenceDelta`), `firstConfident`
  * (once, when the vote first reaches `confidentConfidence` with `confidentMinFrames` frames),
- * then exactly one of `end` or `merged` (when unseen for longer than `maxGapMs`, or on flush).
- * A track that never reached `minFrames` emits nothing at all.
+ * then exactly one of `end`, `merged` or `dropped` (when unseen for longer than `maxGapMs`, or on
+ * flush). A track that never reached `minFrames` emits nothing at all. With `plateGate` set, a
+ * track that does not look like a plate (plate-gate.ts) ends `dropped` instead of `end`/`merged`
+ * and never fires `firstConfident` while it does not look like one.
  *
  * Association: each open track predicts its box at the frame time (constant velocity from its
  * last two boxes). A read may join a track when their IoU is at least `minIou`, or when its text
@@ -18,6 +20,7 @@
 import type { Box, PlateRead } from '../ocr/types.ts';
 import { textSimilarity } from './align.ts';
 import { boxArea, centre, iou, predictBox, type TimedBox } from './box.ts';
+import { judgeTrack, looksLikePlate, type GateVerdict, type PlateGateOptions } from './plate-gate.ts';
 import { voteTrack, type Observation, type Vote, type VoteOptions } from './vote.ts';
 
 /** A read as the tracker takes it: a PlateRead plus what the caller may know about it. */
@@ -28,6 +31,8 @@ export interface TrackerRead extends PlateRead {
   sharpness?: number;
   /** Opaque caller data carried with the observation (e.g. the plate's pixels for the best crop). */
   ref?: unknown;
+  /** The reader's plate-likeness score (0..1) of this region, when it gives one; else the text's shape decides. */
+  plateScore?: number;
 }
 
 export interface TrackObservation extends Observation {
@@ -60,6 +65,8 @@ export interface TrackerOptions {
   maxObservations: number;
   /** Options for the vote. */
   vote: Partial<VoteOptions>;
+  /** Drops tracks that do not look like a plate (see plate-gate.ts); null keeps every track. Default null. */
+  plateGate: PlateGateOptions | null;
 }
 
 export const defaultTrackerOptions: Readonly<TrackerOptions> = Object.freeze({
@@ -75,6 +82,7 @@ export const defaultTrackerOptions: Readonly<TrackerOptions> = Object.freeze({
   mergeWindowMs: 10_000,
   maxObservations: 60,
   vote: {},
+  plateGate: null,
 });
 
 /** What every event says about its track. */
@@ -102,12 +110,15 @@ export type TrackEvent =
   | ({ type: 'update' } & TrackSnapshot)
   | ({ type: 'firstConfident'; best: TrackObservation } & TrackSnapshot)
   | ({ type: 'end' } & TrackFinal)
-  | ({ type: 'merged'; mergedInto: string } & TrackFinal);
+  | ({ type: 'merged'; mergedInto: string } & TrackFinal)
+  | ({ type: 'dropped'; reason: Exclude<GateVerdict, { plate: true }>['reason'] } & TrackFinal);
 
 interface Track {
   id: string;
   observations: TrackObservation[];
   frames: number;
+  /** Frames whose reading looked like a plate (counted only with a plate gate). */
+  plateFrames: number;
   firstSeen: number;
   last: TimedBox;
   /** The box before `last`, for the velocity. */
@@ -177,7 +188,7 @@ export class PlateTracker {
     reads.forEach((read, index) => {
       if (taken.has(index)) return;
       const track: Track = {
-        id: this.nextId(), observations: [], frames: 0, firstSeen: frameTime, last: { box: read.box, at: frameTime },
+        id: this.nextId(), observations: [], frames: 0, plateFrames: 0, firstSeen: frameTime, last: { box: read.box, at: frameTime },
         bestScore: -1, vote: voteTrack([]), confident: false,
       };
       this.addRead(track, read, frameTime);
@@ -242,6 +253,7 @@ export class PlateTracker {
     const o = observe(read, at);
     track.prev = track.frames > 0 ? track.last : undefined;
     track.frames++;
+    if (this.opts.plateGate && looksLikePlate(read.text, this.opts.plateGate, read.plateScore)) track.plateFrames++;
     track.last = { box: read.box, at };
     const score = bestScore(o);
     if (track.best === undefined || score > track.bestScore) {
@@ -282,7 +294,12 @@ export class PlateTracker {
       events.push({ type: 'update', ...this.snapshot(track, time) });
       track.emitted = { text, confidence };
     }
-    if (!track.confident && confidence >= this.opts.confidentConfidence && track.frames >= this.opts.confidentMinFrames) {
+    if (
+      !track.confident &&
+      confidence >= this.opts.confidentConfidence &&
+      track.frames >= this.opts.confidentMinFrames &&
+      this.verdict(track).plate
+    ) {
       track.confident = true;
       events.push({ type: 'firstConfident', ...this.snapshot(track, time), best: track.best as TrackObservation });
     }
@@ -292,6 +309,12 @@ export class PlateTracker {
   private finish(track: Track, now: number, events: TrackEvent[]): void {
     if (track.emitted === undefined) return;
     const final: TrackFinal = { ...this.snapshot(track, now), best: track.best as TrackObservation };
+    const verdict = this.verdict(track);
+    if (!verdict.plate) {
+      // Not stored and not remembered for merging: a sign must not swallow a later plate.
+      events.push({ type: 'dropped', reason: verdict.reason, ...final });
+      return;
+    }
     const text = track.vote.text;
     const earlier =
       text.length > 0 ? this.ended.find((e) => e.text === text && e.lastSeen >= track.firstSeen - this.opts.mergeWindowMs) : undefined;
@@ -302,6 +325,10 @@ export class PlateTracker {
       events.push({ type: 'end', ...final });
       if (text.length > 0) this.ended.push({ rootId: track.id, text, lastSeen: track.last.at });
     }
+  }
+
+  private verdict(track: Track): GateVerdict {
+    return this.opts.plateGate ? judgeTrack(track.frames, track.plateFrames, track.vote.text, this.opts.plateGate) : { plate: true };
   }
 
   /** Forgets ended tracks that no open or future track could still merge into. */

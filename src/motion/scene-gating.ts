@@ -1,0 +1,21 @@
+/**
+ * A camera's region of interest and motion gate, from its config, for its CameraPipeline.
+ * Stills cameras have no `motion` (consecutive stills are unrelated pictures).
+ */
+import { roiFromConfig, type Roi, type RoiConfig } from '../track/roi.ts';
+import { FrameMotionGate, type FrameMotionOptions } from './frame-motion.ts';
+
+export interface SceneConfig {
+  roi?: RoiConfig | undefined;
+  motion?: (FrameMotionOptions & { enabled: boolean }) | undefined;
+}
+
+export function sceneGatingFor(cam: SceneConfig): { roi?: Roi; motion?: FrameMotionGate } {
+  const out: { roi?: Roi; motion?: FrameMotionGate } = {};
+  if (cam.roi) out.roi = roiFromConfig(cam.roi);
+  if (cam.motion?.enabled) {
+    const { threshold, pixelDelta, maxSkipMs, thumbWidth } = cam.motion;
+    out.motion = new FrameMotionGate({ threshold, pixelDelta, maxSkipMs, thumbWidth }, out.roi);
+  }
+  return out;
+}

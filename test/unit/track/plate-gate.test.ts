@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPlateGateOptions as gate, judgeTrack, looksLikePlate, textPlateScore } from '../../../src/track/plate-gate.ts';
+import { PlateTracker, sequentialIds, type TrackEvent, type TrackerRead } from '../../../src/track/tracker.ts';
+
+describe('looksLikePlate', () => {
+  it('takes plates of letters and digits, and digits-only plates', () => {
+    for (const text of ['6LKR481', 'HB8X9J', '627W', '1268205', 'N2427E']) expect(looksLikePlate(text, gate), text).toBe(true);
+  });
+
+  it('rejects words, short fragments and over-long text', () => {
+    for (const text of ['TEXAS', 'TITAN', 'ONLY', 'EXIT', 'NJIVERS', 'F20', '9973', 'CALIFORNIA', 'AB12CD34EF']) {
+      expect(looksLikePlate(text, gate), text).toBe(false);
+    }
+  });
+
+  it("prefers the reader's own plate score when it gives one, within the length bounds", () => {
+    expect(looksLikePlate('TITAN', gate, 0.9)).toBe(true);
+    expect(looksLikePlate('6LKR481', gate, 0.1)).toBe(false);
+    expect(looksLikePlate('A1', gate, 0.9)).toBe(true);
+    expect(looksLikePlate('ABC123456', gate, 0.9)).toBe(false);
+  });
+
+  it('scores text by length and letter/digit mix', () => {
+    expect(textPlateScore('ABC123')).toBe(1);
+    expect(textPlateScore('TEXAS')).toBeCloseTo(0.4);
+    expect(textPlateScore('123456')).toBeCloseTo(0.5);
+  });
+});
+
+describe('judgeTrack', () => {
+  it('needs enough plate-like frames and a plate-like voted text', () => {
+    expect(judgeTrack(10, 5, 'ABC123', gate)).toEqual({ plate: true });
+    expect(judgeTrack(10, 4, 'ABC123', gate)).toEqual({ plate: false, reason: 'few-plate-frames' });
+    expect(judgeTrack(10, 10, 'TEXAS', gate)).toEqual({ plate: false, reason: 'text-not-plate' });
+    expect(judgeTrack(0, 0, 'ABC123', gate)).toEqual({ plate: false, reason: 'few-plate-frames' });
+  });
+});
+
+const at = (x: number, y: number) => ({ x, y, w: 100, h: 30 });
+
+function frames(t: PlateTracker, count: number, reads: (i: number) => TrackerRead[]): TrackEvent[] {
+  const events: TrackEvent[] = [];
+  for (let i = 0; i < count; i++) events.push(...t.update(1000 + i * 100, reads(i)));
+  return [...events, ...t.tick(1000 + count * 100 + 5000)];
+}
+
+describe('PlateTracker with a plate gate', () => {
+  it('ends the plate and drops the state name printed above it', () => {
+    const t = new PlateTracker(sequentialIds(), { plateGate: gate });
+    const events = frames(t, 8, (i) => [
+      { text: 'BGB3282', confidence: 0.9, box: at(100 + 10 * i, 200), candidates: [] },
+      { text: 'TEXAS', confidence: 0.95, box: at(100 + 10 * i, 160), candidates: [] },
+    ]);
+    const ends = events.filter((e) => e.type === 'end');
+    const dropped = events.filter((e) => e.type === 'dropped');
+    expect(ends.map((e) => e.vote.text)).toEqual(['BGB3282']);
+    expect(dropped.map((e) => [e.vote.text, e.type === 'dropped' && e.reason])).toEqual([['TEXAS', 'few-plate-frames']]);
+    // A hot-list match runs on firstConfident: a sign must never get there.
+    expect(events.filter((e) => e.type === 'firstConfident').map((e) => e.vote.text)).toEqual(['BGB3282']);
+  });
+
+  it('keeps a plate misread as a word in a minority of its frames', () => {
+    const t = new PlateTracker(sequentialIds(), { plateGate: gate });
+    const events = frames(t, 6, (i) => [{ text: i < 2 ? 'SBEXGN' : i === 2 ? 'SBEX' : 'SB3X6N', confidence: 0.8, box: at(100, 200), candidates: [] }]);
+    expect(events.filter((e) => e.type === 'dropped')).toEqual([]);
+    expect(events.filter((e) => e.type === 'end').length).toBe(1);
+  });
+
+  it("a dropped track is not remembered for merging, so the same text later is judged on its own", () => {
+    const t = new PlateTracker(sequentialIds(), { plateGate: gate, mergeWindowMs: 60_000 });
+    const first = frames(t, 3, () => [{ text: 'ONLY', confidence: 0.9, box: at(100, 200), candidates: [] }]);
+    expect(first.map((e) => e.type)).toEqual(['new', 'dropped']);
+    const second = frames(t, 3, () => [{ text: 'ONLY', confidence: 0.9, box: at(100, 200), candidates: [] }]);
+    expect(second.filter((e) => e.type === 'merged')).toEqual([]);
+  });
+
+  it('without a gate every track still ends as before', () => {
+    const t = new PlateTracker(sequentialIds());
+    const events = frames(t, 3, () => [{ text: 'TEXAS', confidence: 0.9, box: at(100, 200), candidates: [] }]);
+    expect(events.filter((e) => e.type === 'end').map((e) => e.vote.text)).toEqual(['TEXAS']);
+  });
+});
