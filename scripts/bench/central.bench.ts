@@ -33,6 +33,8 @@ const envInt = (name: string, fallback: number): number => {
   const v = Number(process.env[name]);
   return Number.isInteger(v) && v > 0 ? v : fallback;
 };
+/** CENTRAL_BENCH_LANES overrides receiver.lanes (hits held per receiver, so hits per durable commit). */
+const LANES = envInt('CENTRAL_BENCH_LANES', 0);
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const bin = fileURLToPath(new URL('../../src/bin.js', import.meta.url));
 
@@ -69,7 +71,7 @@ function startReceiver(dir: string, brokerUrl: string, dbUrl: string, name: stri
   const config = join(dir, `${name}.yaml`);
   writeFileSync(
     config,
-    [`broker: {url: "${brokerUrl}"}`, 'topicPrefix: alpr', `receiver: {name: ${name}, group: ${group}}`, `store: {kind: postgres, url: "${dbUrl}", poolSize: 2}`, 'log: {level: info}'].join('\n'),
+    [`broker: {url: "${brokerUrl}"}`, 'topicPrefix: alpr', `receiver: {name: ${name}, group: ${group}${LANES ? `, lanes: ${LANES}` : ''}}`, `store: {kind: postgres, url: "${dbUrl}", poolSize: 2}`, 'log: {level: info}'].join('\n'),
   );
   const child = spawn(process.execPath, [bin, 'central', '--config', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

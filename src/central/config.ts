@@ -52,8 +52,9 @@ const receiverSchema = z
     lanes: z
       .int()
       .min(1)
-      .max(32)
-      .default(8)
+      .max(64)
+      // 32: on the 2-core bench box 8 lanes gave 4 hits per commit and 981 hits/s, 32 gave 16 and 1,272/s.
+      .default(32)
       .describe('MQTT connections taking hits (client ids alpr-central-<name>-0..N-1). Each holds one hit until it is committed; the hits the lanes hold are committed together, so more lanes mean more hits per durable commit.'),
     storeRetryMs: z.int().min(50).max(60_000).default(1_000).describe('First delay before retrying a store write that failed (doubles up to 30 s); the hit is not acknowledged meanwhile.'),
   })

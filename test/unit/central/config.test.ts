@@ -24,7 +24,7 @@ describe('central config', () => {
     expect(cfg).toMatchObject({
       broker: { url: 'mqtt://127.0.0.1:1883', rejectUnauthorized: true },
       topicPrefix: 'alpr',
-      receiver: { name: 'rx-1', group: 'alpr-central', lanes: 8, sessionExpiryS: 604_800 },
+      receiver: { name: 'rx-1', group: 'alpr-central', lanes: 32, sessionExpiryS: 604_800 },
       store: { kind: 'sqlite', path: 'central.db' },
       ack: { windowMs: 200, maxIds: 1000 },
       hotlistPublish: { retain: true },
@@ -70,6 +70,6 @@ describe('firmware-config/central/central.example.yaml', () => {
   it('is a valid central config', () => {
     const cfg = loadCentralConfig(join(import.meta.dirname, '../../../firmware-config/central/central.example.yaml'));
     expect(cfg.store).toMatchObject({ kind: 'postgres', host: 'db.central.example', ssl: true });
-    expect(cfg.receiver).toMatchObject({ name: 'central-1', group: 'alpr-central', lanes: 8 });
+    expect(cfg.receiver).toMatchObject({ name: 'central-1', group: 'alpr-central', lanes: 32 });
   });
 });
