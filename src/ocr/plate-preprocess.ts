@@ -5,6 +5,7 @@
  * scripts/train/augment.py, which the model was trained and validated with.
  */
 import type { RotatedRect } from '../detect/geometry.ts';
+import { sampleBilinear } from './bilinear.ts';
 import type { RgbImage } from './types.ts';
 
 export const PLATE_IN_H = 32;
@@ -58,24 +59,9 @@ export function writePlateInput(image: RgbImage, rect: RotatedRect, out: Float32
   const du = rect.w / place.w;
   const dv = rect.h / place.h;
   const k = Math.min(4, Math.max(1, Math.ceil(Math.max(du, dv))));
-  const { data, width: iw, height: ih } = image;
-  const grey = (x: number, y: number): number => {
-    const xc = Math.min(iw - 1, Math.max(0, x - 0.5));
-    const yc = Math.min(ih - 1, Math.max(0, y - 0.5));
-    const x0 = Math.floor(xc);
-    const y0 = Math.floor(yc);
-    const x1 = Math.min(iw - 1, x0 + 1);
-    const y1 = Math.min(ih - 1, y0 + 1);
-    const fx = xc - x0;
-    const fy = yc - y0;
-    const at = (xx: number, yy: number): number => {
-      const i = (yy * iw + xx) * 3;
-      return 0.299 * data[i]! + 0.587 * data[i + 1]! + 0.114 * data[i + 2]!;
-    };
-    const top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * fx;
-    const bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * fx;
-    return top + (bottom - top) * fy;
-  };
+  // Grey is linear in R, G and B, so sampling each channel and mixing equals mixing then sampling.
+  const grey = (x: number, y: number): number =>
+    0.299 * sampleBilinear(image, x, y, 0) + 0.587 * sampleBilinear(image, x, y, 1) + 0.114 * sampleBilinear(image, x, y, 2);
   const norm = 1 / (k * k * 127.5);
   for (let v = 0; v < place.h; v++) {
     for (let u = 0; u < place.w; u++) {

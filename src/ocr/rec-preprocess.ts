@@ -4,6 +4,7 @@
  * (v / 255 - 0.5) / 0.5 in BGR order, and right-padded with 0 to the batch width.
  */
 import type { RotatedRect } from '../detect/geometry.ts';
+import { sampleBilinear } from './bilinear.ts';
 import type { RgbImage } from './types.ts';
 
 export const REC_HEIGHT = 48;
@@ -35,23 +36,7 @@ export function writeRecLine(image: RgbImage, rect: RotatedRect, width: number, 
   const dv = rect.h / H;
   // Supersample when the line is shrunk, so thin strokes are averaged, not skipped.
   const k = Math.min(4, Math.max(1, Math.ceil(Math.max(du, dv))));
-  const { data, width: iw, height: ih } = image;
-  const sample = (x: number, y: number, ch: number): number => {
-    const xc = Math.min(iw - 1, Math.max(0, x - 0.5));
-    const yc = Math.min(ih - 1, Math.max(0, y - 0.5));
-    const x0 = Math.floor(xc);
-    const y0 = Math.floor(yc);
-    const x1 = Math.min(iw - 1, x0 + 1);
-    const y1 = Math.min(ih - 1, y0 + 1);
-    const fx = xc - x0;
-    const fy = yc - y0;
-    const a = data[(y0 * iw + x0) * 3 + ch]!;
-    const b = data[(y0 * iw + x1) * 3 + ch]!;
-    const d = data[(y1 * iw + x0) * 3 + ch]!;
-    const e = data[(y1 * iw + x1) * 3 + ch]!;
-    const top = a + (b - a) * fx;
-    return top + (d + (e - d) * fx - top) * fy;
-  };
+  const sample = (x: number, y: number, ch: number): number => sampleBilinear(image, x, y, ch);
   const vals = [0, 0, 0];
   for (let v = 0; v < H; v++) {
     for (let u = 0; u < batchW; u++) {
