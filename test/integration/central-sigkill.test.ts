@@ -74,9 +74,11 @@ describe('SIGKILL during a burst', () => {
     seedHotlist(devDir);
 
     const burst = start(['--import', 'tsx', deviceChild, 'burst', devDir, broker.url, 'pd', 'car-k']);
-    // Kill it once hits are flowing: some delivered, more committed and still in the outbox.
+    // Kill it once hits are flowing: some delivered, more committed and still in the outbox
+    // (the child says "backlog" once it holds committed hits it can no longer publish).
     await expect.poll(() => store!.count(), { timeout: 30_000 }).toBeGreaterThan(20);
-    await expect.poll(() => committedSoFar(burst), { timeout: 10_000 }).toBeGreaterThan(200);
+    await expect.poll(() => burst.output().includes('backlog'), { timeout: 30_000 }).toBe(true);
+    expect(committedSoFar(burst)).toBeGreaterThan(200);
     burst.proc.kill('SIGKILL');
     expect((await burst.exited).signal).toBe('SIGKILL');
 
