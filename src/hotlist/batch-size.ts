@@ -8,10 +8,13 @@
 export interface BatchSizeOptions {
   /** Wanted duration of one step, ms. */
   budgetMs: number;
-  /** First and largest step, items. */
+  /** Largest step, items. */
   max: number;
   /** Smallest step, items (progress is guaranteed even when one item exceeds the budget). */
   min?: number;
+  /** First step, items (default the minimum: nothing is known of the cost per item yet, so the
+   * sizing starts small and doubles; starting at the maximum cost a 100 ms first delete). */
+  first?: number;
 }
 
 export class BatchSize {
@@ -20,8 +23,9 @@ export class BatchSize {
 
   constructor(options: BatchSizeOptions) {
     const max = Math.max(1, Math.floor(options.max));
-    this.o = { budgetMs: options.budgetMs, max, min: Math.max(1, Math.min(max, Math.floor(options.min ?? 50))) };
-    this.size = max;
+    const min = Math.max(1, Math.min(max, Math.floor(options.min ?? 50)));
+    this.o = { budgetMs: options.budgetMs, max, min, first: min };
+    this.size = Math.max(min, Math.min(max, Math.floor(options.first ?? min)));
   }
 
   /** Items to do in the next step. */

@@ -1,19 +1,23 @@
 /**
  * The hot-list cache: owns the match snapshot the pipeline reads. The database stays the source
- * of truth; the cache builds an in-memory index from it (imported lists in chunks, yielding to
- * the event loop between them, so a rebuild never holds the pipeline for more than a few ms;
- * local entries in one go, they are few) and swaps it in with one assignment. A rebuild that
- * raced a list change (the lists' signature moved while it read) starts again.
+ * of truth; the cache builds the imported lists' index from it as typed arrays (packed-index.ts)
+ * in a worker thread that reads the file on its own read-only connection, receives the arrays by
+ * transfer and swaps them in with one assignment, so a rebuild of a million entries costs the
+ * event loop almost nothing and leaves the collector no million objects to walk. Small lists
+ * (under `workerMinEntries`, a few milliseconds to read) and in-memory databases (tests and tools;
+ * a worker cannot open them) are read on this thread: starting a worker costs more than that.
+ * Local entries are few and built at once. A rebuild that raced a list change (the lists'
+ * signature moved while it read) starts again.
  */
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../store/db.ts';
-import { BatchSize } from './batch-size.ts';
 import { LocalEntriesRepo } from './local-repo.ts';
-import { EMPTY_INDEX, MatchIndexBuilder, buildMatchIndex, type HotlistSnapshot, type ListFreshness, type MatchIndex } from './match-index.ts';
+import { EMPTY_INDEX, buildMatchIndex, packedMatchIndex, type HotlistSnapshot, type ListFreshness, type MatchIndex } from './match-index.ts';
 import { isStale, matchRead, type MatchInput } from './match.ts';
-import { HotlistRepo, type EntryRowWithRowid, type SourceInfo } from './repo.ts';
-import type { HotlistEntry, HotlistMatch } from './types.ts';
+import { readPackedIndex, type PackedRead } from './packed-read.ts';
+import { HotlistRepo, type SourceInfo } from './repo.ts';
+import { readPackedIndexInWorker } from './worker-index.ts';
+import type { HotlistMatch } from './types.ts';
 
 /** What the pipeline needs from the hot list. */
 export interface HotlistMatcher {
@@ -24,12 +28,10 @@ export interface HotlistCacheOptions {
   clock: Clock;
   /** Maximum age of a list before its hits are flagged stale; null: never stale. */
   maxAgeMs(source: string): number | null;
-  /** Most rows read per step of a rebuild (default 2000). */
-  chunkSize?: number;
-  /** Wanted duration of one rebuild step, ms: steps are sized from the time the last one took (default 8). */
-  stepBudgetMs?: number;
   /** Rebuild attempts when lists keep changing under it (default 3). */
   maxAttempts?: number;
+  /** Imported entries from which a rebuild reads the database in a worker thread (default 5000). */
+  workerMinEntries?: number;
 }
 
 export interface CacheStats {
@@ -38,26 +40,14 @@ export interface CacheStats {
   localEntries: number;
   /** When the imported-list index in force was built (ms), or null before the first build. */
   builtAt: number | null;
-  /** Longest single synchronous step of the last rebuild, ms. */
-  longestStepMs: number;
-}
-
-function rowToEntry(r: EntryRowWithRowid, b: MatchIndexBuilder): HotlistEntry {
-  const e: HotlistEntry = {
-    id: r.id,
-    plate: r.plate,
-    state: b.intern(r.state),
-    list: b.intern(r.list),
-    reason: b.intern(r.reason),
-    caseNumber: r.case_number,
-    source: b.intern(r.source),
-    importedAt: r.imported_at,
-  };
-  if (r.vehicle !== null) e.vehicle = JSON.parse(r.vehicle) as HotlistEntry['vehicle'];
-  return e;
+  /** Main-thread time of the last rebuild's swap (wrapping the arrays, compiling wildcard entries), ms. */
+  installMs: number;
+  /** Where the last rebuild read the database: a worker thread, or this one (in-memory databases). */
+  builtIn: 'worker' | 'main' | null;
 }
 
 export class HotlistCache implements HotlistMatcher {
+  private readonly db: Database;
   private readonly repo: HotlistRepo;
   private readonly local: LocalEntriesRepo;
   private readonly options: HotlistCacheOptions;
@@ -67,11 +57,13 @@ export class HotlistCache implements HotlistMatcher {
   private localSignature = -1;
   private current: HotlistSnapshot = { indexes: [EMPTY_INDEX, EMPTY_INDEX], freshness: new Map() };
   private builtAt: number | null = null;
-  private longestStepMs = 0;
+  private installMs = 0;
+  private builtIn: CacheStats['builtIn'] = null;
   private running: Promise<boolean> | null = null;
   private again = false;
 
   constructor(db: Database, options: HotlistCacheOptions) {
+    this.db = db;
     this.repo = new HotlistRepo(db);
     this.local = new LocalEntriesRepo(db);
     this.options = options;
@@ -88,7 +80,7 @@ export class HotlistCache implements HotlistMatcher {
   }
 
   stats(): CacheStats {
-    return { entries: this.bulk.size, patterns: this.bulk.patterns.length, localEntries: this.localIndex.size, builtAt: this.builtAt, longestStepMs: this.longestStepMs };
+    return { entries: this.bulk.size, patterns: this.bulk.patterns.length, localEntries: this.localIndex.size, builtAt: this.builtAt, installMs: this.installMs, builtIn: this.builtIn };
   }
 
   /** Lists older than their maximum age now. */
@@ -122,21 +114,17 @@ export class HotlistCache implements HotlistMatcher {
 
   /** Builds everything synchronously (start-up, before the cameras run). */
   loadNow(): void {
-    const b = new MatchIndexBuilder();
-    const chunk = this.options.chunkSize ?? 2_000;
-    const signature = this.repo.signature();
-    for (const s of this.repo.sources()) {
-      for (let after = 0; ; ) {
-        const rows = this.repo.versionPage(s.source, s.activeVersion, after, chunk);
-        for (const r of rows) b.add(rowToEntry(r, b));
-        if (rows.length < chunk) break;
-        after = (rows[rows.length - 1] as EntryRowWithRowid).rowid;
-      }
-    }
-    this.bulk = b.build();
-    this.bulkSignature = signature;
-    this.builtAt = this.options.clock.now();
+    this.install(readPackedIndex(this.db), 'main');
     this.refreshLocal();
+  }
+
+  private install(read: PackedRead, where: 'worker' | 'main'): void {
+    const t0 = performance.now();
+    this.bulk = packedMatchIndex(read.parts);
+    this.bulkSignature = read.signature;
+    this.builtAt = this.options.clock.now();
+    this.installMs = performance.now() - t0;
+    this.builtIn = where;
   }
 
   /**
@@ -165,36 +153,17 @@ export class HotlistCache implements HotlistMatcher {
 
   private async rebuildIfChanged(): Promise<boolean> {
     if (this.local.signature() !== this.localSignature) this.refreshLocal();
-    const chunk = this.options.chunkSize ?? 2_000;
     const attempts = this.options.maxAttempts ?? 3;
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const signature = this.repo.signature();
-      if (signature === this.bulkSignature) {
+      if (this.repo.signature() === this.bulkSignature) {
         this.publish();
         return false;
       }
-      const b = new MatchIndexBuilder();
-      const size = new BatchSize({ budgetMs: this.options.stepBudgetMs ?? 8, max: chunk });
-      let longest = 0;
-      for (const s of this.repo.sources()) {
-        for (let after = 0; ; ) {
-          const t0 = performance.now();
-          const want = size.next;
-          const rows = this.repo.versionPage(s.source, s.activeVersion, after, want);
-          for (const r of rows) b.add(rowToEntry(r, b));
-          const took = performance.now() - t0;
-          size.record(rows.length, took);
-          longest = Math.max(longest, took);
-          if (rows.length < want) break;
-          after = (rows[rows.length - 1] as EntryRowWithRowid).rowid;
-          await yieldToLoop();
-        }
-      }
-      if (this.repo.signature() !== signature) continue; // a list changed while reading: read again
-      this.bulk = b.build();
-      this.bulkSignature = signature;
-      this.builtAt = this.options.clock.now();
-      this.longestStepMs = longest;
+      const entries = this.repo.sources().reduce((n, src) => n + src.entries, 0);
+      const inWorker = !this.db.memory && entries >= (this.options.workerMinEntries ?? 5_000);
+      const read = inWorker ? await readPackedIndexInWorker(this.db.name) : readPackedIndex(this.db);
+      if (this.repo.signature() !== read.signature) continue; // a list changed after the worker read: read again
+      this.install(read, inWorker ? 'worker' : 'main');
       this.publish();
       return true;
     }

@@ -1,11 +1,14 @@
 /**
- * The in-memory index that matching runs on (pure data, no I/O). Whole plates are held in a Map
- * keyed by their canonical form (every character folded to its confusion class), so exact and
- * confusable candidates are one lookup; wildcard/partial entries are kept apart as compiled
- * patterns. An index is immutable once built: a list change builds a new one and swaps it in.
+ * The in-memory index that matching runs on (pure data, no I/O). Whole plates are found by their
+ * canonical form (every character folded to its confusion class), so exact and confusable
+ * candidates are one lookup; wildcard/partial entries are kept apart as compiled patterns. Two
+ * kinds: a Map of entry objects (local entries, tests: few) and the packed typed-array index of
+ * the imported lists (packed-index.ts: a million entries without a million objects). An index is
+ * immutable once built: a list change builds a new one and swaps it in.
  */
 import { canonCode, canonicalPlate } from './confusable.ts';
 import { compilePattern, isPattern, type CompiledPattern } from './pattern.ts';
+import { PackedEntries, type PackedParts } from './packed-index.ts';
 import type { HotlistEntry } from './types.ts';
 
 export interface PatternEntry {
@@ -14,8 +17,8 @@ export interface PatternEntry {
 }
 
 export interface MatchIndex {
-  /** Canonical plate → the entries with that canonical plate (one entry unwrapped, to save memory). */
-  readonly byKey: ReadonlyMap<string, HotlistEntry | readonly HotlistEntry[]>;
+  /** The whole-plate entries whose canonical plate is `key`, undefined when none. */
+  lookup(key: string): readonly HotlistEntry[] | undefined;
   readonly patterns: readonly PatternEntry[];
   /** Pre-filter columns, parallel to `patterns`: literal-class masks and length bounds (255 = unbounded). */
   readonly patternMasks: Int32Array;
@@ -69,25 +72,20 @@ function filters(patterns: readonly PatternEntry[]): Pick<MatchIndex, 'patternMa
   return { patternMasks, patternMin, patternMax, patternsByFirst };
 }
 
-export const EMPTY_INDEX: MatchIndex = { byKey: new Map(), patterns: [], ...filters([]), size: 0 };
+export const EMPTY_INDEX: MatchIndex = { lookup: () => undefined, patterns: [], ...filters([]), size: 0 };
 
-/** Builds an index incrementally (the cache feeds it in chunks so no single step is long). */
+/** The index over packed parts (built by packed-builder.ts, here or in the index worker). */
+export function packedMatchIndex(parts: PackedParts): MatchIndex {
+  const entries = new PackedEntries(parts);
+  const patterns = parts.patterns.map((entry) => ({ pattern: compilePattern(entry.plate), entry }));
+  return { lookup: (key) => entries.lookup(key), patterns, ...filters(patterns), size: parts.count + patterns.length };
+}
+
+/** Builds a Map-backed index entry by entry (local entries, tests, tools). */
 export class MatchIndexBuilder {
   private readonly byKey = new Map<string, HotlistEntry | HotlistEntry[]>();
   private readonly patterns: PatternEntry[] = [];
-  private readonly interned = new Map<string, string>();
   private count = 0;
-
-  /** Repeated strings (lists, states, reasons, sources) share one copy. */
-  intern(s: string): string;
-  intern(s: string | null): string | null;
-  intern(s: string | null): string | null {
-    if (s === null) return null;
-    const known = this.interned.get(s);
-    if (known !== undefined) return known;
-    this.interned.set(s, s);
-    return s;
-  }
 
   add(entry: HotlistEntry): void {
     this.count++;
@@ -103,7 +101,12 @@ export class MatchIndexBuilder {
   }
 
   build(): MatchIndex {
-    return { byKey: this.byKey, patterns: this.patterns, ...filters(this.patterns), size: this.count };
+    const byKey = this.byKey;
+    const lookup = (key: string): readonly HotlistEntry[] | undefined => {
+      const found = byKey.get(key);
+      return found === undefined || Array.isArray(found) ? found : [found as HotlistEntry];
+    };
+    return { lookup, patterns: this.patterns, ...filters(this.patterns), size: this.count };
   }
 }
 

@@ -61,25 +61,27 @@ export function matchRead(snapshot: HotlistSnapshot, input: MatchInput, now: num
   const texts = textsOf(input);
   if (texts.length === 0) return [];
   const state = input.state ? input.state.toUpperCase() : null;
-  const best = new Map<HotlistEntry, Scored>();
+  // By source and id: a packed index gives a fresh object for each lookup of the same entry.
+  const best = new Map<string, Scored>();
   const usable = (e: HotlistEntry): boolean =>
     (e.expiresAt === undefined || e.expiresAt === null || now < e.expiresAt) && (state === null || e.state === null || e.state === state);
   const offer = (entry: HotlistEntry, rule: MatchRule, textIndex: number, text: string, swaps: CharSwap[]): void => {
     // Rule, then read-before-alternative, then fewer swaps.
     const score = RANK[rule] * 10_000 + textIndex * 100 + swaps.length;
-    const there = best.get(entry);
+    const id = `${entry.source}\u0000${entry.id}`;
+    const there = best.get(id);
     if (there !== undefined && there.score <= score) return;
     const stale = isStale(snapshot.freshness.get(entry.source), now);
-    best.set(entry, { score, match: { entry, rule, matchedText: text, swaps, stale } });
+    best.set(id, { score, match: { entry, rule, matchedText: text, swaps, stale } });
   };
 
   texts.forEach((text, ti) => {
     const key = canonicalPlate(text);
     let mask = -1;
     for (const index of snapshot.indexes) {
-      const found = index.byKey.get(key);
+      const found = index.lookup(key);
       if (found !== undefined) {
-        for (const entry of Array.isArray(found) ? (found as readonly HotlistEntry[]) : [found as HotlistEntry]) {
+        for (const entry of found) {
           if (!usable(entry)) continue;
           if (entry.plate === text) offer(entry, 'exact', ti, text, []);
           else offer(entry, 'confusable', ti, text, positionalSwaps(text, entry.plate));

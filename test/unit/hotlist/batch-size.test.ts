@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { BatchSize } from '../../../src/hotlist/batch-size.ts';
 
 describe('batch size', () => {
-  it('starts at the maximum, shrinks at once to fit the budget, grows back at most 2x a step', () => {
-    const b = new BatchSize({ budgetMs: 10, max: 5_000, min: 50 });
+  it('starts small, shrinks at once to fit the budget, grows at most 2x a step', () => {
+    expect(new BatchSize({ budgetMs: 10, max: 5_000, min: 50 }).next).toBe(50);
+    const slow = new BatchSize({ budgetMs: 10, max: 5_000, min: 50 });
+    slow.record(50, 40); // 0.8 ms a row: stays at the minimum
+    expect(slow.next).toBe(50);
+    const b = new BatchSize({ budgetMs: 10, max: 5_000, min: 50, first: 5_000 });
     expect(b.next).toBe(5_000);
     b.record(5_000, 100); // 0.02 ms a row: 500 fit in 10 ms
     expect(b.next).toBe(500);
