@@ -4,10 +4,16 @@
  * image. Flushing every file on its own (fsync, rename, fsync of the folder) made the flushes the
  * ingest limit; here the crops written at the same time share one commit:
  *
- *   write(): the bytes go to a temporary file at once (no flush), and the call joins the queue;
- *   a commit takes everything queued: fdatasync of each file (all in flight together, so the
- *   file system journals them in few commits), rename of each to its final name, then ONE fsync
- *   per folder for all the renames into it; then every write() of the batch resolves.
+ *   write(): the bytes go to the file at once (no flush), and the call joins the queue; a commit
+ *   takes everything queued: fdatasync of each file (all in flight together, so the file system
+ *   journals them in few commits), then ONE fsync per folder for all the new names in it; then
+ *   every write() of the batch resolves.
+ *
+ * A new crop is written straight under its final name: until its row commits, no row names it,
+ * so a crash mid-write leaves an orphan (removed by the orphan scan after its grace period), never
+ * a row pointing at a partial image; a temporary file and a rename per crop (a third of the cost
+ * of a crop on ext4) bought nothing. Only a crop that replaces an existing file (a pass revised
+ * after an early hit) goes through a temporary file and a rename, as a row already names it.
  *
  * While one commit runs, new writes gather for the next, so batches grow with the load and a
  * lone write waits for no one. A crash before a write() resolved leaves at most a temporary file
@@ -26,7 +32,8 @@ export interface CropWriterOptions {
 interface Queued {
   path: string;
   file: string;
-  tmp: string;
+  /** The temporary file renamed over `file` at the commit; null when written under `file` itself. */
+  tmp: string | null;
   handle: FileHandle;
   resolve(): void;
   reject(err: Error): void;
@@ -49,15 +56,23 @@ export class CropWriter {
   /** Stores `bytes` at `path` (relative to the data dir, "/" separated); resolves once file and name are on disk. */
   async write(path: string, bytes: Buffer): Promise<void> {
     const file = join(this.dataDir, ...path.split('/'));
-    const tmp = tempNameFor(file);
-    const handle = await this.openTemp(tmp).catch((err: unknown) => {
-      throw failure(path, err);
-    });
+    let tmp: string | null = null;
+    let handle: FileHandle;
+    try {
+      handle = await this.openNew(file);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'EEXIST') throw failure(path, err);
+      // The crop replaces one a row names already: write aside, rename over it at the commit.
+      tmp = tempNameFor(file);
+      handle = await this.openNew(tmp).catch((e: unknown) => {
+        throw failure(path, e);
+      });
+    }
     try {
       await handle.writeFile(bytes);
     } catch (err) {
       await handle.close().catch(() => undefined);
-      await rm(tmp, { force: true });
+      await rm(tmp ?? file, { force: true });
       throw failure(path, err);
     }
     return new Promise<void>((resolve, reject) => {
@@ -78,19 +93,20 @@ export class CropWriter {
     while (this.committing) await this.committing;
   }
 
-  private async openTemp(tmp: string): Promise<FileHandle> {
-    const dir = dirname(tmp);
+  /** Creates `file` (never opens an existing one: EEXIST). */
+  private async openNew(file: string): Promise<FileHandle> {
+    const dir = dirname(file);
     if (!this.made.has(dir)) {
       await mkdir(dir, { recursive: true });
       this.made.add(dir);
     }
     try {
-      return await open(tmp, 'wx');
+      return await open(file, 'wx');
     } catch (err) {
       // Retention may have dropped the folder since (it was an expired hour): make it again.
       if ((err as { code?: string }).code !== 'ENOENT') throw err;
       await mkdir(dir, { recursive: true });
-      return open(tmp, 'wx');
+      return open(file, 'wx');
     }
   }
 
@@ -110,7 +126,7 @@ export class CropWriter {
       batch.map(async (q, i) => {
         const s = synced[i] as PromiseSettledResult<void>;
         if (s.status === 'rejected') throw s.reason;
-        await rename(q.tmp, q.file);
+        if (q.tmp !== null) await rename(q.tmp, q.file);
         named.push(q);
       }),
     );
@@ -118,7 +134,8 @@ export class CropWriter {
       batch.map(async (q, i) => {
         const r = renames[i] as PromiseSettledResult<void>;
         if (r.status === 'rejected') {
-          await rm(q.tmp, { force: true });
+          // A new file no row names yet goes; a replaced one keeps its last durable version.
+          await rm(q.tmp ?? q.file, { force: true });
           q.reject(failure(q.path, r.reason));
         }
       }),

@@ -38,6 +38,15 @@ describe('CropWriter (group commit)', () => {
     expect(readdirSync(join(dir, cropHourDir(T))).sort()).toEqual(['a.jpg', 'b1.jpg', 'b2.jpg', 'b3.jpg', 'b4.jpg', 'b5.jpg']);
   });
 
+  it('replaces a crop a row already names (written aside, renamed over it at the commit)', async () => {
+    const w = new CropWriter(dir);
+    const p = cropRelativePath('rev', T);
+    await w.write(p, bytes(1));
+    await Promise.all([w.write(p, bytes(2)), w.write(cropRelativePath('other', T), bytes(3))]);
+    expect(readFileSync(join(dir, p))).toEqual(bytes(2));
+    expect(readdirSync(join(dir, cropHourDir(T))).sort()).toEqual(['other.jpg', 'rev.jpg']);
+  });
+
   it('makes an hour folder again when retention dropped it since the last write', async () => {
     const w = new CropWriter(dir);
     await w.write(cropRelativePath('a', T), bytes(1));
