@@ -315,6 +315,8 @@ export class App {
         maxGapMs: cfg.track.maxGapMs,
         mergeWindowMs: cfg.track.mergeWindowMs,
         minFrames: minFramesFor(cam, cfg.track.minFrames),
+        confidentMinFrames: minFramesFor(cam, cfg.track.confidentFrames),
+        confidentConfidence: cfg.track.confidentConfidence,
         plateGate: plateGateFrom(cfg.track.plateGate),
       });
       // Replays that run as fast as possible must read every frame; paced sources keep the newest.

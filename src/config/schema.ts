@@ -348,6 +348,18 @@ const trackSchema = z
       .max(100)
       .default(2)
       .describe('Frames a pass needs before it is reported: 2 drops one-frame noise (signs, partial plates at the frame edge); 1 keeps plates seen once. Stills cameras (image folders, gphoto2, snapshots) always use 1.'),
+    confidentFrames: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(2)
+      .describe('Frames a pass needs before its reading counts as confident: the hot list is matched then, so a hit is stored and sent while the vehicle is still in view (and again on the pass\'s final decision). Each frame waited costs one read of the reader, ~250 ms at 1280x720 on 2 cores.'),
+    confidentConfidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.8)
+      .describe('Vote confidence (0..1) a pass\'s reading needs to count as confident.'),
     plateGate: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Drop passes that do not look like a plate (counted in alpr_passes_not_plate_total, not stored).'),

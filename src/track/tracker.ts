@@ -55,7 +55,7 @@ export interface TrackerOptions {
   minFrames: number;
   /** Vote confidence (0..1) at which `firstConfident` fires. Default 0.8. */
   confidentConfidence: number;
-  /** Frames a track needs before `firstConfident` fires. Default 3. */
+  /** Frames a track needs before `firstConfident` fires. Default 2 (each frame waited delays a hit by one read). */
   confidentMinFrames: number;
   /** `update` is emitted when the voted text changes or its confidence moves by at least this (0..1) since the last event. Default 0.05. */
   updateConfidenceDelta: number;
@@ -77,7 +77,7 @@ export const defaultTrackerOptions: Readonly<TrackerOptions> = Object.freeze({
   iouWeight: 0.5,
   minFrames: 1,
   confidentConfidence: 0.8,
-  confidentMinFrames: 3,
+  confidentMinFrames: 2,
   updateConfidenceDelta: 0.05,
   mergeWindowMs: 10_000,
   maxObservations: 60,

@@ -160,6 +160,7 @@ describe('PlateTracker', () => {
     const strict = run(tracker({ minFrames: 2 }), frames, 5000);
     expect(strict.map((e) => [e.type, e.vote.text])).toEqual([
       ['new', 'PQ1111'],
+      ['firstConfident', 'PQ1111'], // two confident frames: the default confidentMinFrames
       ['end', 'PQ1111'],
     ]);
     expect(strict[0]).toMatchObject({ time: 100, frames: 2 });
