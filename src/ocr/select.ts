@@ -235,7 +235,7 @@ export function selectPlates(lines: readonly LineRead[], opts: SelectOptions = D
         add(textOf(other.line), meanConfidence(other.line.chars));
       }
     }
-    return { text, confidence: round3(meanConfidence(region.line.chars)), box: region.line.box, candidates };
+    return { text, confidence: round3(meanConfidence(region.line.chars)), box: region.line.box, candidates, plateScore: round3(Math.min(1, region.score)) };
   });
 }
 

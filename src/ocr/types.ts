@@ -24,6 +24,12 @@ export interface PlateRead {
   candidates: PlateCandidate[];
   /** Per-character confidences of `text` (0..1), when the plate recogniser read it. */
   chars?: PlateChar[];
+  /**
+   * How much the region looks like a plate (0..1), independent of the recogniser's confidence:
+   * plausible length, letter+digit mix, little junk, aspect, height, and height relative to the
+   * tallest plausible text in the image (select.ts). Absent on reads made before it existed.
+   */
+  plateScore?: number;
 }
 
 export interface PlateChar {

@@ -31,8 +31,6 @@ export interface TrackerRead extends PlateRead {
   sharpness?: number;
   /** Opaque caller data carried with the observation (e.g. the plate's pixels for the best crop). */
   ref?: unknown;
-  /** The reader's plate-likeness score (0..1) of this region, when it gives one; else the text's shape decides. */
-  plateScore?: number;
 }
 
 export interface TrackObservation extends Observation {
@@ -253,7 +251,7 @@ export class PlateTracker {
     const o = observe(read, at);
     track.prev = track.frames > 0 ? track.last : undefined;
     track.frames++;
-    if (this.opts.plateGate && looksLikePlate(read.text, this.opts.plateGate, read.plateScore)) track.plateFrames++;
+    if (this.opts.plateGate && looksLikePlate(read.text, this.opts.plateGate)) track.plateFrames++;
     track.last = { box: read.box, at };
     const score = bestScore(o);
     if (track.best === undefined || score > track.bestScore) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DecodedChar } from '../../../src/ocr/ctc.ts';
 import {
+  DEFAULT_SELECT_OPTIONS,
   canMerge,
   isPlateAnnotation,
   lengthScore,
@@ -47,6 +48,15 @@ describe('selectPlates', () => {
     expect(plates[0]?.text).toBe('8FJK472');
     expect(plates[0]?.confidence).toBeCloseTo(0.7, 3);
     expect(plates[0]?.box).toEqual({ x: 300, y: 400, w: 108, h: 28 });
+  });
+
+  it('reports each plate\'s plate-likeness score (0..1), higher for a plate than for lettering kept beside it', () => {
+    const plates = selectPlates([line('8FJK472', 300, 400, 28, 0.7), line('WA5H', 300, 440, 26, 0.95)], { ...DEFAULT_SELECT_OPTIONS, minPlateScore: 0 });
+    const plate = plates.find((p) => p.text === '8FJK472');
+    const word = plates.find((p) => p.text === 'WA5H');
+    expect(plate?.plateScore).toBeGreaterThan(0.5);
+    expect(plate?.plateScore).toBeLessThanOrEqual(1);
+    expect(word?.plateScore).toBeLessThan(plate?.plateScore as number);
   });
 
   it('offers plausible lines on or around the plate as candidates, never text far away', () => {
