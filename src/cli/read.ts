@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { decodeImageFile } from '../capture/decode-image.ts';
 import { configSchema } from '../config/schema.ts';
 import { AlprError, isAlprError } from '../errors.ts';
-import { createPlateReader, type PlateReaderOptions } from '../ocr/reader.ts';
+import { RECOGNIZER_CHOICES, createPlateReader, type PlateReaderOptions, type RecognizerChoice } from '../ocr/reader.ts';
 
 export const READER_FLAGS = {
   'det-max-side': { type: 'string' },
@@ -27,11 +27,11 @@ function intFlag(value: string | undefined, name: string, min: number, max: numb
 export function readerOptionsFrom(values: { 'det-max-side'?: string; threads?: string; 'models-dir'?: string; recognizer?: string }, usage: string): PlateReaderOptions {
   const defaults = configSchema.shape.reader.parse(undefined);
   const recognizer = values.recognizer ?? defaults.recognizer;
-  if (recognizer !== 'plate' && recognizer !== 'ppocr') throw new AlprError('USAGE', `--recognizer must be plate or ppocr\n${usage}`);
+  if (!(RECOGNIZER_CHOICES as readonly string[]).includes(recognizer)) throw new AlprError('USAGE', `--recognizer must be one of ${RECOGNIZER_CHOICES.join(', ')}\n${usage}`);
   const opts: PlateReaderOptions = {
     detMaxSide: intFlag(values['det-max-side'], 'det-max-side', 320, 2048, defaults.detMaxSide, usage),
     threads: intFlag(values.threads, 'threads', 1, 16, defaults.threads, usage),
-    recognizer,
+    recognizer: recognizer as RecognizerChoice,
   };
   if (values['models-dir']) opts.modelsDir = values['models-dir'];
   return opts;
@@ -45,7 +45,7 @@ export function parseOrUsage<T>(parse: () => T, usage: string): T {
   }
 }
 
-const USAGE = 'usage: alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer plate|ppocr] IMAGE...';
+const USAGE = 'usage: alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] IMAGE...';
 
 export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(() => parseArgs({ args, options: READER_FLAGS, allowPositionals: true, strict: true }), USAGE);

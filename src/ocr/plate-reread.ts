@@ -48,9 +48,11 @@ export interface RereadOptions {
   /** Candidates kept per plate. */
   maxCandidates: number;
   alternatives: AlternativeOptions;
+  /** 'plate': a usable plate reading wins; 'confident': the reading with the higher mean character confidence wins. */
+  choose: 'plate' | 'confident';
 }
 
-export const DEFAULT_REREAD_OPTIONS: RereadOptions = { minLength: 4, maxLength: 9, maxCandidates: 8, alternatives: DEFAULT_ALTERNATIVE_OPTIONS };
+export const DEFAULT_REREAD_OPTIONS: RereadOptions = { minLength: 4, maxLength: 9, maxCandidates: 8, alternatives: DEFAULT_ALTERNATIVE_OPTIONS, choose: 'plate' };
 
 function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
@@ -60,17 +62,20 @@ function round3(v: number): number {
  * The plate as the plate recogniser reads it: its text and mean character confidence, then its
  * alternatives, the generic reading and the earlier candidates (deduplicated, capped). A reading
  * of implausible length (an empty or 2-character read of a region selection still liked) only
- * joins the candidates.
+ * joins the candidates. With `choose: 'confident'` the generic reading stays the text when it is
+ * the more confident of the two (the plate reading and its alternatives then lead the candidates).
  */
 export function withPlateReading(plate: PlateRead, reading: CtcReading, opts: RereadOptions = DEFAULT_REREAD_OPTIONS): PlateRead {
   const chars = normaliseChars(reading.chars);
   const text = chars.map((c) => c.char).join('');
   const confidence = round3(meanOf(chars));
   const usable = text.length >= opts.minLength && text.length <= opts.maxLength;
-  const best = usable ? { text, confidence } : { text: plate.text, confidence: plate.confidence };
-  const pool: PlateCandidate[] = usable
-    ? [...plateAlternatives(chars, opts.alternatives), { text: plate.text, confidence: plate.confidence }, ...plate.candidates]
-    : [...(text ? [{ text, confidence }] : []), ...plate.candidates];
+  const generic = { text: plate.text, confidence: plate.confidence };
+  const plateWins = usable && (opts.choose === 'plate' || confidence >= plate.confidence);
+  const best = plateWins ? { text, confidence } : generic;
+  const pool: PlateCandidate[] = plateWins
+    ? [...plateAlternatives(chars, opts.alternatives), generic, ...plate.candidates]
+    : [...(text ? [{ text, confidence }] : []), ...(usable ? plateAlternatives(chars, opts.alternatives) : []), ...plate.candidates];
   const seen = new Set([best.text]);
   const candidates: PlateCandidate[] = [];
   for (const c of pool) {
@@ -79,5 +84,5 @@ export function withPlateReading(plate: PlateRead, reading: CtcReading, opts: Re
     seen.add(c.text);
     candidates.push(c);
   }
-  return { ...plate, text: best.text, confidence: best.confidence, candidates, ...(usable ? { chars: chars.map((c) => ({ char: c.char, confidence: round3(c.confidence) })) } : {}) };
+  return { ...plate, text: best.text, confidence: best.confidence, candidates, ...(plateWins ? { chars: chars.map((c) => ({ char: c.char, confidence: round3(c.confidence) })) } : {}) };
 }

@@ -11,12 +11,18 @@ import { AlprError } from '../errors.ts';
 import { requireModel, verifyModels } from '../models/manifest.ts';
 import { lineRead } from './clean.ts';
 import { createPlateRecogniser, type PlateRecogniser } from './plate-recogniser.ts';
-import { plateCropFor, withPlateReading } from './plate-reread.ts';
+import { DEFAULT_REREAD_OPTIONS, plateCropFor, withPlateReading } from './plate-reread.ts';
 import { createTextRecogniser, type TextRecogniser } from './recogniser.ts';
 import { DEFAULT_SELECT_OPTIONS, selectPlates, type SelectOptions } from './select.ts';
 import type { PlateRead, PlateReader } from './types.ts';
 
-export type RecognizerChoice = 'plate' | 'ppocr';
+/**
+ * 'ppocr': the generic recogniser's reading; 'plate': the plate recogniser re-reads each selected
+ * plate and its reading wins; 'ensemble': both read, the more confident reading wins and the
+ * other becomes the first alternative.
+ */
+export type RecognizerChoice = 'plate' | 'ppocr' | 'ensemble';
+export const RECOGNIZER_CHOICES: readonly RecognizerChoice[] = ['ppocr', 'plate', 'ensemble'];
 
 export interface PlateReaderOptions {
   /** Folder holding manifest.json; defaults to the models/ folder shipped with alpr-edge. */
@@ -59,6 +65,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
   });
   let recogniser: TextRecogniser | undefined;
   let plateRec: PlateRecogniser | undefined;
+  const choice = opts.recognizer ?? DEFAULT_RECOGNIZER;
   try {
     recogniser = await createTextRecogniser(rec.path, keys.path, {
       threads: opts.threads,
@@ -69,7 +76,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
       await detector.detect({ width: 64, height: 64, data: Buffer.alloc(64 * 64 * 3, 128) });
       await recogniser.recognise({ width: 64, height: 16, data: Buffer.alloc(64 * 16 * 3, 128) }, [{ cx: 32, cy: 8, w: 64, h: 16, angle: 0 }]);
     }
-    if ((opts.recognizer ?? DEFAULT_RECOGNIZER) === 'plate') {
+    if (choice !== 'ppocr') {
       const plate = requireModel(models, 'plate-rec', opts.modelsDir);
       const plateKeys = requireModel(models, 'plate-rec-keys', opts.modelsDir);
       plateRec = await createPlateRecogniser(plate.path, plateKeys.path, { threads: opts.threads });
@@ -113,7 +120,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
       );
       const out: PlateRead[] = [...plates];
       reread.forEach((r, k) => {
-        out[r.index] = withPlateReading(plates[r.index]!, plateReadings[k]!);
+        out[r.index] = withPlateReading(plates[r.index]!, plateReadings[k]!, { ...DEFAULT_REREAD_OPTIONS, choose: choice === 'ensemble' ? 'confident' : 'plate' });
       });
       return out;
     },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CtcReading } from '../../../src/ocr/ctc.ts';
-import { lineRectFor, plateCropFor, withPlateReading } from '../../../src/ocr/plate-reread.ts';
+import { DEFAULT_REREAD_OPTIONS, lineRectFor, plateCropFor, withPlateReading } from '../../../src/ocr/plate-reread.ts';
 import type { PlateRead } from '../../../src/ocr/types.ts';
 
 const plate: PlateRead = {
@@ -74,6 +74,23 @@ describe('withPlateReading', () => {
     expect(r.confidence).toBe(0.8);
     expect(r.chars).toBeUndefined();
     expect(r.candidates.map((c) => c.text)).toEqual(['AB', 'TEXAS']);
+  });
+
+  it("ensemble ('confident'): the more confident reading wins, the other leads the candidates", () => {
+    const confident = { ...DEFAULT_REREAD_OPTIONS, choose: 'confident' as const };
+    const unsure = reading([['A', 0.7], ['B', 0.7], ['C', 0.7], ['O', 0.5, '0', 0.45], ['1', 0.7], ['2', 0.7], ['3', 0.7]]);
+    const keep = withPlateReading(plate, unsure, confident); // 0.67 < the generic 0.8
+    expect(keep.text).toBe('ABC0I23');
+    expect(keep.confidence).toBe(0.8);
+    expect(keep.chars).toBeUndefined();
+    expect(keep.candidates.map((c) => c.text)).toEqual(['ABCO123', 'ABC0123', 'TEXAS']);
+    const sure = reading('ABC0123'.split('').map((ch) => [ch, 0.95] as [string, number]));
+    const take = withPlateReading(plate, sure, confident);
+    expect(take.text).toBe('ABC0123');
+    expect(take.chars).toHaveLength(7);
+    expect(take.candidates.map((c) => c.text)).toEqual(['ABC0I23', 'TEXAS']);
+    // The default ('plate') takes the plate reading whatever the confidences.
+    expect(withPlateReading(plate, unsure).text).toBe('ABCO123');
   });
 
   it('caps the candidates', () => {
