@@ -11,8 +11,8 @@ import type { Logger } from '../platform/logger.ts';
 import type { CameraState } from './health.ts';
 import type { PlateTracker, TrackEvent, TrackFinal } from '../track/tracker.ts';
 import { reduceRgb } from '../alerts/hit-frame.ts';
-import { cutPlate, withFrame, type PlatePixels } from './plate-pixels.ts';
-import { boxCentreInRoi, type Roi } from '../track/roi.ts';
+import { cropRgb, cutPlate, withFrame, type PlatePixels } from './plate-pixels.ts';
+import { boxCentreInRoi, roiReadWindow, type Roi } from '../track/roi.ts';
 
 /** A finished vehicle pass: the voted decision and the pixels of its best observation. */
 export interface PassDecision {
@@ -54,6 +54,8 @@ export interface CameraPipelineOptions {
   gate?: { run<T>(camera: string, fn: () => Promise<T>): Promise<T> };
   /** Region of interest: reads whose box centre lies outside are ignored; absent: the whole frame. */
   roi?: Roi;
+  /** Read only the region's bounding box (roiReadWindow) instead of the whole frame: fewer pixels for the detector. */
+  roiCrop?: boolean;
   /** Motion gating: frames it declines are not read; absent: every frame is read. */
   motion?: { shouldRead(frame: Frame): Promise<boolean> };
 }
@@ -193,7 +195,7 @@ export class CameraPipeline {
       }
       this.counters.frames++;
       const started = performance.now();
-      const read = (): Promise<PlateRead[]> => this.reader.read(frame);
+      const read = (): Promise<PlateRead[]> => this.readFrame(frame);
       const all = this.options.gate ? await this.options.gate.run(this.source.id, read) : await read();
       const roi = this.options.roi;
       const reads = all.filter(
@@ -208,6 +210,15 @@ export class CameraPipeline {
     }
     // The source ended (or was stopped): every open pass is decided now rather than lost.
     await this.handle(this.tracker.flush(lastTime));
+  }
+
+  /** Reads the frame, or only its region-of-interest window (boxes mapped back to the frame). */
+  private async readFrame(frame: Frame): Promise<PlateRead[]> {
+    const roi = this.options.roi;
+    const window = roi && this.options.roiCrop ? roiReadWindow(roi, frame.width, frame.height) : null;
+    if (!window) return this.reader.read(frame);
+    const reads = await this.reader.read({ ...frame, ...cropRgb(frame, window) });
+    return reads.map((r) => ({ ...r, box: { ...r.box, x: r.box.x + window.x, y: r.box.y + window.y } }));
   }
 
   private async handle(events: TrackEvent[]): Promise<void> {

@@ -12,6 +12,16 @@ export interface PlatePixels {
   frame?: RgbImage;
 }
 
+/** A copy of the whole-pixel rectangle `r` (inside the image) of an RGB image. */
+export function cropRgb(image: RgbImage, r: Box): RgbImage {
+  const data = Buffer.allocUnsafe(r.w * r.h * 3);
+  for (let row = 0; row < r.h; row++) {
+    const src = ((r.y + row) * image.width + r.x) * 3;
+    image.data.copy(data, row * r.w * 3, src, src + r.w * 3);
+  }
+  return { width: r.w, height: r.h, data };
+}
+
 export function cutPlate(frame: RgbImage, box: Box, margin: number): PlatePixels | null {
   const mx = box.w * margin;
   const my = box.h * margin;
@@ -22,12 +32,7 @@ export function cutPlate(frame: RgbImage, box: Box, margin: number): PlatePixels
   const w = x1 - x0;
   const h = y1 - y0;
   if (w <= 0 || h <= 0) return null;
-  const data = Buffer.allocUnsafe(w * h * 3);
-  for (let row = 0; row < h; row++) {
-    const src = ((y0 + row) * frame.width + x0) * 3;
-    frame.data.copy(data, row * w * 3, src, src + w * 3);
-  }
-  return { image: { width: w, height: h, data }, box: { x: box.x - x0, y: box.y - y0, w: box.w, h: box.h } };
+  return { image: cropRgb(frame, { x: x0, y: y0, w, h }), box: { x: box.x - x0, y: box.y - y0, w: box.w, h: box.h } };
 }
 
 /** The plate's pixels with the reduced whole frame attached (when both exist). */

@@ -72,3 +72,23 @@ export function roiMask(roi: Roi, width: number, height: number): Uint8Array {
   }
   return mask;
 }
+
+/**
+ * The part of a `width` × `height` frame worth reading for the region: the region's bounding box
+ * widened by `margin` (share of the frame's width and height, so a plate whose centre is just
+ * inside is read whole), in whole pixels, clamped to the frame. Null when it would still cover
+ * most of the frame (`maxShare`): cropping would save little.
+ */
+export function roiReadWindow(roi: Roi, width: number, height: number, margin = 0.06, maxShare = 0.8): Box | null {
+  const points = roi.flat();
+  if (points.length === 0) return null;
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  const x0 = Math.max(0, Math.floor((Math.min(...xs) - margin) * width));
+  const y0 = Math.max(0, Math.floor((Math.min(...ys) - margin) * height));
+  const x1 = Math.min(width, Math.ceil((Math.max(...xs) + margin) * width));
+  const y1 = Math.min(height, Math.ceil((Math.max(...ys) + margin) * height));
+  if (x1 - x0 < 16 || y1 - y0 < 16) return null;
+  if ((x1 - x0) * (y1 - y0) > maxShare * width * height) return null;
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+}

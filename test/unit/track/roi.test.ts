@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.ts';
-import { boxCentreInRoi, pointInPolygon, polygonArea, roiFromConfig, roiMask } from '../../../src/track/roi.ts';
+import { boxCentreInRoi, pointInPolygon, polygonArea, roiFromConfig, roiMask, roiReadWindow } from '../../../src/track/roi.ts';
 
 describe('region of interest geometry', () => {
   const lowerHalf = roiFromConfig({ polygon: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]] });
   // An L: the left quarter, and the bottom strip.
   const lShape = roiFromConfig({ rects: [{ x: 0, y: 0, w: 0.25, h: 1 }, { x: 0, y: 0.8, w: 1, h: 0.2 }] });
+
+  it('gives the window worth reading: the bounding box widened and clamped, none when it is most of the frame', () => {
+    const lane = roiFromConfig({ polygon: [[0.3, 0.5], [0.6, 0.5], [0.7, 0.9], [0.2, 0.9]] });
+    expect(roiReadWindow(lane, 1280, 720)).toEqual({ x: 179, y: 316, w: 794, h: 376 });
+    expect(roiReadWindow(lane, 1280, 720, 0)).toEqual({ x: 256, y: 360, w: 640, h: 288 });
+    expect(roiReadWindow(lShape, 1280, 720)).toBeNull(); // its box is the whole frame
+    expect(roiReadWindow(lowerHalf, 1280, 720)).toEqual({ x: 0, y: 316, w: 1280, h: 404 });
+    expect(roiReadWindow(lowerHalf, 1280, 720, 0.06, 0.5)).toBeNull();
+  });
 
   it('finds points inside a concave polygon and not in its notch', () => {
     const l: [number, number][] = [[0, 0], [0.25, 0], [0.25, 0.8], [1, 0.8], [1, 1], [0, 1]];
