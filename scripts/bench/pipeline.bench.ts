@@ -2,7 +2,9 @@
  * The daemon's pipeline on the bundled fixture, in real time at 10 fps (as a camera would feed
  * it): frames/s and reads/s per camera with 1 and 2 cameras sharing the CPU, frames dropped, and
  * the hit latency from the first frame in which the hot-listed plate is wholly visible to the
- * commit of its hit row. Also the reader alone: ms and CPU ms per 1280x720 frame, peak RSS.
+ * commit of its hit row (PIPELINE_BENCH_RUNS replays, default 3, for more latency samples; also
+ * with a left-lane region of interest, the frame cropped to it). Also the reader alone: ms and
+ * CPU ms per 1280x720 frame, peak RSS.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,9 +57,19 @@ async function readerAlone(reader: PlateReader, ctx: BenchContext): Promise<Benc
   ];
 }
 
-async function realtime(cameras: number, reader: PlateReader, ctx: BenchContext): Promise<BenchFigure[]> {
+interface RealtimeRun {
+  frames: number;
+  reads: number;
+  dropped: number;
+  seconds: number;
+  latencies: number[];
+}
+
+/** One real-time replay of the fixture on `cameras` cameras; `roi`: a region (YAML flow map) for each camera. */
+async function realtimeRun(cameras: number, reader: PlateReader, ctx: BenchContext, roi?: string): Promise<RealtimeRun> {
   const dataDir = mkdtempSync(join(tmpdir(), 'alpr-bench-'));
-  const camLines = Array.from({ length: cameras }, (_, i) => `  - {type: video-file, id: cam${i}, path: ${JSON.stringify(video)}, replay: realtime}`);
+  const roiPart = roi ? `, roi: ${roi}` : '';
+  const camLines = Array.from({ length: cameras }, (_, i) => `  - {type: video-file, id: cam${i}, path: ${JSON.stringify(video)}, replay: realtime${roiPart}}`);
   const config = parseConfigText(
     ['cameras:', ...camLines, `store: {dataDir: ${JSON.stringify(dataDir)}}`, `hotlist: {importOnStart: [${JSON.stringify(hotlist)}]}`, 'mqtt: {enabled: false}', 'http: {enabled: false}'].join('\n'),
     'bench.yaml',
@@ -92,9 +104,21 @@ async function realtime(cameras: number, reader: PlateReader, ctx: BenchContext)
   const frames = outcomes.reduce((n, o) => n + o.stats.frames, 0);
   const reads = outcomes.reduce((n, o) => n + o.stats.reads, 0);
   const dropped = outcomes.reduce((n, o) => n + o.stats.dropped, 0);
-  latencies.sort((a, b) => a - b);
-  ctx.log(`${cameras} camera(s): ${frames} frames read, ${dropped} dropped in ${seconds.toFixed(1)} s; hit latencies ${latencies.join(', ')}`);
-  const label = `${cameras} camera${cameras > 1 ? 's' : ''} at 10 fps`;
+  ctx.log(`${cameras} camera(s)${roi ? ' with ROI' : ''}: ${frames} frames read, ${dropped} dropped in ${seconds.toFixed(1)} s; hit latencies ${latencies.join(', ')}`);
+  return { frames, reads, dropped, seconds, latencies };
+}
+
+/** Figures over `runs` replays (each replay gives one hit per camera: more runs, more latency samples). */
+async function realtime(cameras: number, reader: PlateReader, ctx: BenchContext, runs = 1, roi?: { yaml: string; label: string }): Promise<BenchFigure[]> {
+  const all: RealtimeRun[] = [];
+  for (let k = 0; k < runs; k++) all.push(await realtimeRun(cameras, reader, ctx, roi?.yaml));
+  const sum = (f: (r: RealtimeRun) => number): number => all.reduce((n, r) => n + f(r), 0);
+  const frames = sum((r) => r.frames);
+  const reads = sum((r) => r.reads);
+  const dropped = sum((r) => r.dropped);
+  const seconds = sum((r) => r.seconds);
+  const latencies = all.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const label = `${cameras} camera${cameras > 1 ? 's' : ''} at 10 fps${roi ? `, ${roi.label}` : ''} (${runs} replay${runs > 1 ? 's' : ''}, ${latencies.length} hits)`;
   return [
     { name: `${label}: frames read per second per camera`, value: Number((frames / cameras / seconds).toFixed(2)), unit: 'fps' },
     { name: `${label}: plate reads per second (all cameras)`, value: Number((reads / seconds).toFixed(2)), unit: 'reads/s' },
@@ -115,7 +139,12 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
   // The daemon reads in a worker thread (as App does), so capture keeps real time and drops stale frames.
   const worker = await createWorkerPlateReader({ detMaxSide: 1280, threads: 2 });
   try {
-    figures.push(...(await realtime(1, worker, ctx)), ...(await realtime(2, worker, ctx)));
+    const runs = Number(process.env.PIPELINE_BENCH_RUNS ?? 3);
+    figures.push(...(await realtime(1, worker, ctx, runs)));
+    // The vehicles use both lanes; a region over the left lane (where 6TRK902 passes) halves the pixels read.
+    const lane = { yaml: '{polygon: [[0, 0], [0.5, 0], [0.5, 1], [0, 1]]}', label: 'left-lane ROI, frame cropped to it' };
+    figures.push(...(await realtime(1, worker, ctx, runs, lane)));
+    figures.push(...(await realtime(2, worker, ctx, 1)));
   } finally {
     await worker.close();
   }
