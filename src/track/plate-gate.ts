@@ -5,10 +5,11 @@
  * Pure: the decision depends on the track's frames and its voted text only.
  *
  * A frame looks like a plate when its text has `minChars`..`maxChars` characters and its shape
- * score reaches `minFrameScore`: the text rules plate selection uses (src/ocr/select.ts),
- * plausible length × letter and digit mix. (The reader's `plateScore` also weighs the region's
- * shape and height; it is at most this text score, so the gate on it would only be stricter, and
- * the thresholds below were measured on the text score.) With the default 0.45, letters-only words (TEXAS, TITAN, EXIT: at most 0.4)
+ * score reaches `minFrameScore`. The shape score is the reader's own plate-likeness score when it
+ * gives one (src/ocr/select.ts: the text rules below times the region's junk, aspect, height and
+ * height relative to the tallest plausible text, so a burned-in timestamp read as `DER5485` at a
+ * third of the plate's height scores 0.3–0.4), else the text rules alone: plausible length ×
+ * letter and digit mix. With the default 0.45, letters-only words (TEXAS, TITAN, EXIT: at most 0.4)
  * never count, mixed texts of 4–8 characters (0.8–1) and digits-only texts of 5–7 (0.5) do.
  */
 import { lengthScore, mixScore } from '../ocr/select.ts';
@@ -36,10 +37,10 @@ export function textPlateScore(text: string): number {
   return lengthScore(text.length) * mixScore(text);
 }
 
-/** Whether one frame's reading looks like a plate. */
-export function looksLikePlate(text: string, options: PlateGateOptions): boolean {
+/** Whether one frame's reading looks like a plate; `readerScore` is the reader's plate-likeness score when it has one. */
+export function looksLikePlate(text: string, options: PlateGateOptions, readerScore?: number): boolean {
   if (text.length < options.minChars || text.length > options.maxChars) return false;
-  return textPlateScore(text) >= options.minFrameScore;
+  return (readerScore ?? textPlateScore(text)) >= options.minFrameScore;
 }
 
 export type GateVerdict = { plate: true } | { plate: false; reason: 'few-plate-frames' | 'text-not-plate' };

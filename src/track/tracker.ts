@@ -251,7 +251,7 @@ export class PlateTracker {
     const o = observe(read, at);
     track.prev = track.frames > 0 ? track.last : undefined;
     track.frames++;
-    if (this.opts.plateGate && looksLikePlate(read.text, this.opts.plateGate)) track.plateFrames++;
+    if (this.opts.plateGate && looksLikePlate(read.text, this.opts.plateGate, read.plateScore)) track.plateFrames++;
     track.last = { box: read.box, at };
     const score = bestScore(o);
     if (track.best === undefined || score > track.bestScore) {

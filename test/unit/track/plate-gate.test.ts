@@ -13,6 +13,13 @@ describe('looksLikePlate', () => {
     }
   });
 
+  it("prefers the reader's own plate score when it gives one, within the length bounds", () => {
+    expect(looksLikePlate('TITAN', gate, 0.9)).toBe(true);
+    expect(looksLikePlate('6LKR481', gate, 0.1)).toBe(false);
+    expect(looksLikePlate('A1', gate, 0.9)).toBe(true);
+    expect(looksLikePlate('ABC123456', gate, 0.9)).toBe(false);
+  });
+
   it('scores text by length and letter/digit mix', () => {
     expect(textPlateScore('ABC123')).toBe(1);
     expect(textPlateScore('TEXAS')).toBeCloseTo(0.4);
@@ -50,6 +57,16 @@ describe('PlateTracker with a plate gate', () => {
     expect(dropped.map((e) => [e.vote.text, e.type === 'dropped' && e.reason])).toEqual([['TEXAS', 'few-plate-frames']]);
     // A hot-list match runs on firstConfident: a sign must never get there.
     expect(events.filter((e) => e.type === 'firstConfident').map((e) => e.vote.text)).toEqual(['BGB3282']);
+  });
+
+  it("drops a burned-in timestamp read as plate-like text by the reader's low plate-likeness score", () => {
+    const t = new PlateTracker(sequentialIds(), { plateGate: gate });
+    const events = frames(t, 6, (i) => [
+      { text: 'AU41257', confidence: 0.85, box: at(100 + 10 * i, 200), candidates: [], plateScore: 1 },
+      { text: 'DER5485', confidence: 0.66, box: { x: 1100, y: 700, w: 46, h: 11 }, candidates: [], plateScore: 0.35 },
+    ]);
+    expect(events.filter((e) => e.type === 'end').map((e) => e.vote.text)).toEqual(['AU41257']);
+    expect(events.filter((e) => e.type === 'dropped').map((e) => e.vote.text)).toEqual(['DER5485']);
   });
 
   it('keeps a plate misread as a word in a minority of its frames', () => {
