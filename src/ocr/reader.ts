@@ -14,6 +14,7 @@ import { createPlateRecogniser, type PlateRecogniser } from './plate-recogniser.
 import { DEFAULT_REREAD_OPTIONS, plateCropFor, withPlateReading } from './plate-reread.ts';
 import { createTextRecogniser, type TextRecogniser } from './recogniser.ts';
 import { DEFAULT_SELECT_OPTIONS, selectPlates, type SelectOptions } from './select.ts';
+import { joinStacked } from './stacked.ts';
 import type { PlateRead, PlateReader } from './types.ts';
 
 /**
@@ -107,7 +108,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
       if (lines.length === 0) return [];
       const readings = await textRec.recognise(image, lines.map((l) => l.rect));
       const reads = lines.map((l, i) => lineRead(l, readings[i]!));
-      const plates = selectPlates(reads, select);
+      const plates = selectPlates(joinStacked(reads), select);
       if (!plateRec || plates.length === 0) return plates;
       const reread: { index: number; rect: NonNullable<ReturnType<typeof plateCropFor>> }[] = [];
       plates.slice(0, maxPlateReads).forEach((p, index) => {
