@@ -119,8 +119,16 @@ export class CropWriter {
 
   private async commit(batch: Queued[]): Promise<void> {
     this.commitCount++;
-    const synced = await Promise.allSettled(batch.map((q) => q.handle.datasync()));
-    await Promise.allSettled(batch.map((q) => q.handle.close()));
+    // Each file is closed as soon as its own flush is done (no barrier between the two phases).
+    const synced = await Promise.allSettled(
+      batch.map(async (q) => {
+        try {
+          await q.handle.datasync();
+        } finally {
+          await q.handle.close().catch(() => undefined);
+        }
+      }),
+    );
     const named: Queued[] = [];
     const renames = await Promise.allSettled(
       batch.map(async (q, i) => {
@@ -143,7 +151,9 @@ export class CropWriter {
     const byDir = new Map<string, Queued[]>();
     for (const q of named) {
       const dir = dirname(q.file);
-      byDir.set(dir, [...(byDir.get(dir) ?? []), q]);
+      const list = byDir.get(dir);
+      if (list) list.push(q);
+      else byDir.set(dir, [q]);
     }
     await Promise.all(
       [...byDir].map(async ([dir, qs]) => {
