@@ -4,20 +4,11 @@
  */
 import { NULL_CASE, NULL_CODE, NULL_REASON, NULL_VEHICLE, hashPlateBytes, type PackedParts, type StringColumn } from './packed-index.ts';
 import { isPattern } from './pattern.ts';
+import type { EntryRow } from './repo.ts';
 import type { HotlistEntry } from './types.ts';
 
-/** A hot-list row as stored (hotlist_entries). */
-export interface PackedRow {
-  id: string;
-  plate: string;
-  state: string | null;
-  list: string;
-  reason: string | null;
-  case_number: string | null;
-  source: string;
-  imported_at: number;
-  vehicle: string | null;
-}
+/** A hot-list row as stored, less its list version (the builder reads one version per source). */
+export type PackedRow = Omit<EntryRow, 'list_version'>;
 
 const encoder = new TextEncoder();
 

@@ -11,7 +11,8 @@ import type { IdGenerator } from '../store/ids.ts';
 import { normalisePlate } from './normalise.ts';
 import type { HotlistEntry, HotlistRecord, VehicleDescription } from './types.ts';
 
-interface EntryRow {
+/** A `hotlist_entries` row as stored. */
+export interface EntryRow {
   id: string;
   plate: string;
   state: string | null;
