@@ -321,7 +321,7 @@ const readerSchema = z
     threads: z.int().min(1).max(16).default(2).describe('CPU threads per ONNX session.'),
     recognizer: z
       .enum(['plate', 'ppocr', 'ensemble'])
-      .default('ppocr')
+      .default('ensemble')
       .describe(
         "Which recogniser gives the plate text: 'plate' re-reads each selected plate with the project's plate recogniser (models/plate-rec.onnx), 'ppocr' keeps the generic PP-OCR reading, 'ensemble' reads with both and keeps the more confident reading, the other as the first alternative (see docs/accuracy.md).",
       ),

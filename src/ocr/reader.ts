@@ -47,7 +47,7 @@ export interface PlateReaderOptions {
   maxPlateReads?: number;
 }
 
-export const DEFAULT_RECOGNIZER: RecognizerChoice = 'ppocr';
+export const DEFAULT_RECOGNIZER: RecognizerChoice = 'ensemble';
 
 /** Geometry alone rules out some lines before recognition: too small or standing upright. */
 export function worthReading(line: TextLine): boolean {
