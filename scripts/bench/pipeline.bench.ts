@@ -142,7 +142,7 @@ export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
     const runs = Number(process.env.PIPELINE_BENCH_RUNS ?? 3);
     figures.push(...(await realtime(1, worker, ctx, runs)));
     // The vehicles use both lanes; a region over the left lane (where 6TRK902 passes) halves the pixels read.
-    const lane = { yaml: '{polygon: [[0, 0], [0.5, 0], [0.5, 1], [0, 1]]}', label: 'left-lane ROI, frame cropped to it' };
+    const lane = { yaml: '{polygon: [[0, 0], [0.5, 0], [0.5, 1], [0, 1]], crop: true}', label: 'left-lane ROI, frame cropped to it' };
     figures.push(...(await realtime(1, worker, ctx, runs, lane)));
     figures.push(...(await realtime(2, worker, ctx, 1)));
   } finally {

@@ -14,7 +14,7 @@ export function sceneGatingFor(cam: SceneConfig): { roi?: Roi; roiCrop?: boolean
   const out: { roi?: Roi; roiCrop?: boolean; motion?: FrameMotionGate } = {};
   if (cam.roi) {
     out.roi = roiFromConfig(cam.roi);
-    out.roiCrop = cam.roi.crop ?? true;
+    out.roiCrop = cam.roi.crop ?? false;
   }
   if (cam.motion?.enabled) {
     const { threshold, pixelDelta, maxSkipMs, thumbWidth } = cam.motion;
