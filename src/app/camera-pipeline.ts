@@ -217,7 +217,7 @@ export class CameraPipeline {
     const roi = this.options.roi;
     const window = roi && this.options.roiCrop ? roiReadWindow(roi, frame.width, frame.height) : null;
     if (!window) return this.reader.read(frame);
-    const reads = await this.reader.read({ ...frame, ...cropRgb(frame, window) });
+    const reads = await this.reader.read({ ...frame, ...cropRgb(frame, window), sceneSize: { width: frame.width, height: frame.height } });
     return reads.map((r) => ({ ...r, box: { ...r.box, x: r.box.x + window.x, y: r.box.y + window.y } }));
   }
 

@@ -13,9 +13,12 @@ export interface Size {
   height: number;
 }
 
-/** Detector input size: long side = maxSide, each side rounded to a multiple of 32 (>= 32). */
-export function detInputSize(width: number, height: number, maxSide: number): Size {
-  const scale = maxSide / Math.max(width, height);
+/**
+ * Detector input size: long side = maxSide, each side rounded to a multiple of 32 (>= 32). With
+ * `scene` (the image is a window of a frame of that size) the window gets the frame's scale.
+ */
+export function detInputSize(width: number, height: number, maxSide: number, scene?: Size): Size {
+  const scale = maxSide / Math.max(scene?.width ?? width, scene?.height ?? height);
   const round32 = (v: number) => Math.max(32, Math.round((v * scale) / 32) * 32);
   return { width: round32(width), height: round32(height) };
 }

@@ -21,7 +21,7 @@ export async function createTextDetector(modelPath: string, opts: TextDetectorOp
   const db: DbOptions = { ...DEFAULT_DB_OPTIONS, ...opts.db };
   return {
     async detect(image) {
-      const size = detInputSize(image.width, image.height, opts.maxSide);
+      const size = detInputSize(image.width, image.height, opts.maxSide, image.sceneSize);
       const input = detTensor(image, size);
       const out = await session.run(input, [1, 3, size.height, size.width]);
       const mapH = out.dims[2] ?? size.height;

@@ -13,6 +13,7 @@ export interface ReadRequest {
   width: number;
   height: number;
   data: ArrayBuffer;
+  sceneSize?: { width: number; height: number };
 }
 
 export type WorkerReply =
@@ -48,7 +49,7 @@ if (port) {
     chain = chain.then(async () => {
       if (!reader) return;
       try {
-        const plates = await reader.read({ width: msg.width, height: msg.height, data: Buffer.from(msg.data) });
+        const plates = await reader.read({ width: msg.width, height: msg.height, data: Buffer.from(msg.data), ...(msg.sceneSize ? { sceneSize: msg.sceneSize } : {}) });
         post({ type: 'read', id: msg.id, plates });
       } catch (err) {
         post({ type: 'read-failed', id: msg.id, ...describe(err) });

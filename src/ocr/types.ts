@@ -42,6 +42,12 @@ export interface RgbImage {
   width: number;
   height: number;
   data: Buffer;
+  /**
+   * When the image is a window cut from a larger frame (a region of interest): that frame's size.
+   * The detector then reads the window at the scale it would read the whole frame, instead of
+   * enlarging the window to its full input size.
+   */
+  sceneSize?: { width: number; height: number };
 }
 
 export interface PlateReader {

@@ -60,7 +60,7 @@ export async function createWorkerPlateReader(options: PlateReaderOptions): Prom
       const copy = new Uint8Array(image.data);
       return new Promise<PlateRead[]>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        worker.postMessage({ id, width: image.width, height: image.height, data: copy.buffer }, [copy.buffer]);
+        worker.postMessage({ id, width: image.width, height: image.height, data: copy.buffer, ...(image.sceneSize ? { sceneSize: image.sceneSize } : {}) }, [copy.buffer]);
       });
     },
     async close(): Promise<void> {

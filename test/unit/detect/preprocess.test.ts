@@ -12,6 +12,9 @@ describe('detector pre-processing', () => {
   it('scales the long side to maxSide, both sides multiples of 32', () => {
     expect(detInputSize(1280, 720, 960)).toEqual({ width: 960, height: 544 });
     expect(detInputSize(576, 432, 1280)).toEqual({ width: 1280, height: 960 });
+    // A window of a 1280x720 frame is read at the frame's scale, not enlarged to the input size.
+    expect(detInputSize(640, 720, 1280, { width: 1280, height: 720 })).toEqual({ width: 640, height: 736 });
+    expect(detInputSize(640, 360, 960, { width: 1280, height: 720 })).toEqual({ width: 480, height: 256 });
     expect(detInputSize(918, 1632, 1280)).toEqual({ width: 736, height: 1280 });
     expect(detInputSize(1000, 10, 640)).toEqual({ width: 640, height: 32 });
   });

@@ -95,7 +95,7 @@ describe('CameraPipeline with ROI, plate gate and motion gating', () => {
 describe('CameraPipeline reading only the region of interest (roiCrop)', () => {
   it('hands the reader the region window and maps its boxes back to the frame', async () => {
     const xs = [undefined, 0, 40, 80, 120, undefined, undefined];
-    const seen: { width: number; height: number; plateRow: number }[] = [];
+    const seen: { width: number; height: number; plateRow: number; scene?: { width: number; height: number } }[] = [];
     const boxes: { x: number; y: number }[] = [];
     const roi = roiFromConfig({ polygon: [[0, 0.4], [1, 0.4], [1, 1], [0, 1]] });
     const cropReader: PlateReader = {
@@ -103,7 +103,7 @@ describe('CameraPipeline reading only the region of interest (roiCrop)', () => {
         // The vehicle's top edge (row 100 of the frame) is bright: find it in what the reader got.
         let plateRow = -1;
         for (let y = 0; y < image.height && plateRow < 0; y++) if ((image.data as Buffer).subarray(y * image.width * 3, (y + 1) * image.width * 3).includes(230)) plateRow = y;
-        seen.push({ width: image.width, height: image.height, plateRow });
+        seen.push({ width: image.width, height: image.height, plateRow, ...(image.sceneSize ? { scene: image.sceneSize } : {}) });
         const x = xs[(image as Frame).index];
         return x === undefined ? [] : [{ text: 'ABC1234', confidence: 0.9, box: { x: x + 10, y: plateRow + 40, w: 60, h: 20 }, candidates: [] }];
       },
@@ -120,7 +120,7 @@ describe('CameraPipeline reading only the region of interest (roiCrop)', () => {
     pipeline.start();
     await pipeline.done;
     // Rows 61..179 of the 180: the region starts at 0.4 of the height, widened by 0.06.
-    expect(seen.every((s) => s.width === W && s.height === H - 61)).toBe(true);
+    expect(seen.every((s) => s.width === W && s.height === H - 61 && s.scene?.width === W && s.scene.height === H)).toBe(true);
     expect(seen.filter((s) => s.plateRow >= 0).map((s) => s.plateRow)).toEqual([39, 39, 39, 39]);
     expect(boxes).toHaveLength(1);
     expect(boxes[0]?.y).toBe(140); // back in frame coordinates: 61 + 39 + 40
