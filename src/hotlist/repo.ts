@@ -25,10 +25,6 @@ export interface EntryRow {
   vehicle: string | null;
 }
 
-export interface EntryRowWithRowid extends EntryRow {
-  rowid: number;
-}
-
 /** Metadata of the version of a list in force. */
 export interface SourceInfo {
   source: string;
@@ -133,7 +129,6 @@ export class HotlistRepo {
   private readonly sourceStmt: Statement<[string], SourceRow>;
   private readonly sourcesStmt: Statement<[], SourceRow>;
   private readonly upsertSourceStmt: Statement;
-  private readonly pageStmt: Statement<[string, string, number, number], EntryRowWithRowid>;
   private readonly deleteVersionChunkStmt: Statement<[string, string, number]>;
   private readonly deleteKeyStmt: Statement;
   private readonly checkedStmt: Statement<[number, string]>;
@@ -154,9 +149,6 @@ export class HotlistRepo {
       ON CONFLICT(source) DO UPDATE SET active_version = excluded.active_version, published_version = excluded.published_version,
         etag = excluded.etag, last_modified = excluded.last_modified, entries = excluded.entries,
         applied_at = excluded.applied_at, checked_at = excluded.checked_at`);
-    // The (source, list_version) index keeps equal keys in rowid order: no sort per page.
-    this.pageStmt = db.prepare(`SELECT rowid AS rowid, * FROM hotlist_entries INDEXED BY hotlist_entries_source_version
-      WHERE source = ? AND list_version = ? AND rowid > ? ORDER BY rowid LIMIT ?`);
     this.deleteVersionChunkStmt = db.prepare(`DELETE FROM hotlist_entries WHERE rowid IN
       (SELECT rowid FROM hotlist_entries WHERE source = ? AND list_version = ? LIMIT ?)`);
     this.deleteKeyStmt = db.prepare(`DELETE FROM hotlist_entries WHERE source = @source AND list_version = @version
@@ -193,11 +185,6 @@ export class HotlistRepo {
     return this.sources()
       .map((s) => `${s.source}\u0001${s.activeVersion}\u0001${s.publishedVersion ?? ''}\u0001${s.appliedAt}\u0001${s.entries}`)
       .join('\u0002');
-  }
-
-  /** Up to `limit` rows of one version of a source with rowid > `afterRowid`, in rowid order (building the index in chunks). */
-  versionPage(source: string, version: string, afterRowid: number, limit: number): EntryRowWithRowid[] {
-    return this.pageStmt.all(source, version, afterRowid, limit);
   }
 
   /** Records that a list was confirmed current without changing it (a sync got 304 Not Modified). */
