@@ -50,8 +50,10 @@ export function promptPassword(prompt: string, input: NodeJS.ReadStream = proces
   if (!input.isTTY) {
     return Promise.reject(new AlprError('USAGE', 'a password is needed: give --password-file FILE, or run from a terminal to be asked'));
   }
-  output.write(prompt);
+  // Echo goes off before the prompt shows: a password typed (or pasted) the moment the prompt
+  // appears must never reach the screen.
   input.setRawMode(true);
+  output.write(prompt);
   input.resume();
   return new Promise((resolve, reject) => {
     let buf = '';

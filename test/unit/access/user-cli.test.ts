@@ -95,6 +95,20 @@ describe('promptPassword', () => {
     expect(input.raw).toEqual([true, false]);
   });
 
+  it('turns echo off before the prompt shows, so nothing typed at the prompt is echoed', () => {
+    const input = tty();
+    const out = new PassThrough();
+    const order: string[] = [];
+    input.setRawMode = (on: boolean) => void order.push(`raw:${on}`);
+    out.on('data', (d: Buffer) => order.push(`write:${String(d)}`));
+    void promptPassword('password: ', input as unknown as NodeJS.ReadStream, out);
+    out.resume();
+    return new Promise<void>((done) => setImmediate(() => {
+      expect(order.slice(0, 2)).toEqual(['raw:true', 'write:password: ']);
+      done();
+    }));
+  });
+
   it('refuses when there is no terminal, and on ctrl-C', async () => {
     const notTty = new PassThrough() as unknown as NodeJS.ReadStream;
     await expect(promptPassword('pw: ', notTty, new PassThrough())).rejects.toThrow(/give --password-file FILE, or run from a terminal/);
