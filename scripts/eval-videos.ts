@@ -3,7 +3,7 @@
  * scripts/fixtures/gen-scene-videos.ts), one video at a time, and adds the figures up:
  * vehicles, reads, correct, duplicates, missed, false reads, the mean single-frame accuracy
  * and the voted accuracy (correct / vehicles). Run with
- *   npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--json FILE]
+ *   npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--single-frame-confidence C] [--json FILE]
  *   npx tsx scripts/eval-videos.ts --summarize FILE      (prints the summary of a saved --json run)
  * --every K keeps every K-th video in name order (1st, K+1-th, ...), for a shorter run.
  * Besides eval-video's own scoring, the summary sorts each pass's reads into plate reads (within
@@ -31,6 +31,10 @@ export interface VideoFigures {
   framesRead: number;
   singleFrameTop1: number;
   votedTop1: number;
+  /** Passes with a first confident reading (the early hot-list match), how many of those read the plate, and its mean frame from the pass's start. */
+  confidentPasses?: number;
+  confidentCorrect?: number;
+  confidentMeanFrames?: number;
 }
 
 export interface VideoResult extends VideoFigures {
@@ -54,6 +58,10 @@ export interface Totals {
   meanSingleFrameTop1: number;
   /** correct / vehicles over all videos. */
   votedTop1: number;
+  confidentPasses: number;
+  confidentCorrect: number;
+  /** Mean over passes with a confident reading of its frame from the pass's start. */
+  confidentMeanFrames: number;
 }
 
 /** Parses eval-video's stdout: the accuracy line, then the score as the last line. */
@@ -80,11 +88,15 @@ export function parseEvalOutput(stdout: string): VideoFigures {
     framesRead: num(a, 'framesRead'),
     singleFrameTop1: num(a, 'singleFrameTop1'),
     votedTop1: num(a, 'votedTop1'),
+    ...(typeof a.confidentPasses === 'number'
+      ? { confidentPasses: num(a, 'confidentPasses'), confidentCorrect: num(a, 'confidentCorrect'), confidentMeanFrames: num(a, 'confidentMeanFrames') }
+      : {}),
   };
 }
 
 export function aggregate(rows: readonly VideoFigures[]): Totals {
-  const sum = (k: keyof VideoFigures): number => rows.reduce((acc, r) => acc + (r[k] as number), 0);
+  const sum = (k: keyof VideoFigures): number => rows.reduce((acc, r) => acc + ((r[k] as number | undefined) ?? 0), 0);
+  const confidentPasses = sum('confidentPasses');
   const vehicles = sum('vehicles');
   const withPasses = rows.filter((r) => r.vehicles > 0);
   return {
@@ -98,6 +110,9 @@ export function aggregate(rows: readonly VideoFigures[]): Totals {
     framesRead: sum('framesRead'),
     meanSingleFrameTop1: withPasses.length ? withPasses.reduce((a, r) => a + r.singleFrameTop1, 0) / withPasses.length : 0,
     votedTop1: vehicles ? sum('correct') / vehicles : 0,
+    confidentPasses,
+    confidentCorrect: sum('confidentCorrect'),
+    confidentMeanFrames: confidentPasses ? rows.reduce((a, r) => a + (r.confidentMeanFrames ?? 0) * (r.confidentPasses ?? 0), 0) / confidentPasses : 0,
   };
 }
 
@@ -188,8 +203,17 @@ export function totalsTable(t: Totals): string {
   ].join('\n');
 }
 
-async function evalOne(video: string, truth: string, maxFps: string | undefined): Promise<VideoResult> {
-  const args = ['alpr-edge', 'eval-video', '--video', video, '--truth', truth, ...(maxFps ? ['--max-fps', maxFps] : [])];
+async function evalOne(video: string, truth: string, maxFps: string | undefined, singleFrame: string | undefined): Promise<VideoResult> {
+  const args = [
+    'alpr-edge',
+    'eval-video',
+    '--video',
+    video,
+    '--truth',
+    truth,
+    ...(maxFps ? ['--max-fps', maxFps] : []),
+    ...(singleFrame ? ['--single-frame-confidence', singleFrame] : []),
+  ];
   const started = Date.now();
   const child = spawn('npx', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -225,6 +249,8 @@ function summary(results: readonly VideoResult[], failed: readonly string[]): st
     '',
     totalsTable(totals),
     '',
+    `first confident readings (early hot-list match): ${totals.confidentCorrect}/${totals.confidentPasses} read the plate ` +
+      `(${pct(totals.confidentPasses ? totals.confidentCorrect / totals.confidentPasses : 0)}), at frame ${totals.confidentMeanFrames.toFixed(2)} of the pass on average`,
     `outcomes: ${[...outcomes].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `reads: split passes (2+ plate reads) ${b.splitPasses}; passes with other-text reads ${b.passesWithOtherText} (${b.otherTextReads} reads); ` +
       `correct ignoring other text ${b.correctIgnoringOtherText}/${totals.vehicles} (${pct(totals.vehicles ? b.correctIgnoringOtherText / totals.vehicles : 0)})`,
@@ -242,6 +268,7 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
       every: { type: 'string' },
       'max-fps': { type: 'string' },
+      'single-frame-confidence': { type: 'string' },
       json: { type: 'string' },
       summarize: { type: 'string' },
     },
@@ -253,7 +280,7 @@ async function main(): Promise<void> {
     process.stdout.write(summary(saved.results, saved.failed));
     return;
   }
-  if (!values.dir) throw new Error('usage: npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--json FILE] | --summarize FILE');
+  if (!values.dir) throw new Error('usage: npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--single-frame-confidence C] [--json FILE] | --summarize FILE');
   const dir = resolve(values.dir);
   const every = values.every ? Number(values.every) : 1;
   if (!Number.isInteger(every) || every < 1) throw new Error('--every must be a positive integer');
@@ -269,7 +296,7 @@ async function main(): Promise<void> {
   for (const name of chosen) {
     const video = join(dir, name);
     try {
-      const r = { ...(await evalOne(video, truthOf(video), values['max-fps'])), plate: plateOf(video) };
+      const r = { ...(await evalOne(video, truthOf(video), values['max-fps'], values['single-frame-confidence'])), plate: plateOf(video) };
       results.push(r);
       process.stdout.write(`${videoLine(r)}\n`);
     } catch (err) {
@@ -279,7 +306,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(summary(results, failed));
   if (values.json) {
-    const saved = { dir, every, maxFps: values['max-fps'] ?? null, totals: aggregate(results), failed, results };
+    const saved = { dir, every, maxFps: values['max-fps'] ?? null, singleFrameConfidence: values['single-frame-confidence'] ?? null, totals: aggregate(results), failed, results };
     writeFileSync(values.json, `${JSON.stringify(saved, null, 2)}\n`);
   }
   if (failed.length) process.exitCode = 1;

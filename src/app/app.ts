@@ -30,6 +30,9 @@ import { createWorkerPlateReader } from '../ocr/worker-reader.ts';
 import type { PlateReader } from '../ocr/types.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
+import { checkCropsAfterMark, lastDetectionRowid } from '../store/crop-flush-mark.ts';
+import { CropFlusher } from '../store/crop-flusher.ts';
+import { CropWriter } from '../store/crop-writer.ts';
 import { databaseFile, openDatabase, type Database } from '../store/db.ts';
 import { createIdGenerator } from '../store/ids.ts';
 import { PlateTracker } from '../track/tracker.ts';
@@ -72,6 +75,8 @@ export class App {
   private acks: AckReceiver | null = null;
   private statusReporter: StatusReporter | null = null;
   private pipelines: CameraPipeline[] = [];
+  private cropWriter: CropWriter | null = null;
+  private cropFlusher: CropFlusher | null = null;
   private http: FastifyInstance | null = null;
   private hotlist: HotlistService | null = null;
   private fixes: FixCache | null = null;
@@ -137,6 +142,22 @@ export class App {
     mkdirSync(cfg.store.dataDir, { recursive: true });
     const db = openDatabase(databaseFile(cfg.store.dataDir));
     this.db = db;
+    // Crops that a power cut lost since the last flush: their rows keep the read, not the path.
+    const cropCheck = await checkCropsAfterMark(db, cfg.store.dataDir);
+    if (cropCheck.cleared.length > 0) {
+      logger.warn({ checked: cropCheck.checked, cleared: cropCheck.cleared.length }, 'crops lost in an unclean shutdown: their reads are kept without an image');
+    }
+    this.cropWriter = new CropWriter(cfg.store.dataDir);
+    this.cropFlusher = new CropFlusher({
+      writer: this.cropWriter,
+      dataDir: cfg.store.dataDir,
+      lastRowid: () => lastDetectionRowid(db),
+      walFile: `${databaseFile(cfg.store.dataDir)}-wal`,
+      intervalMs: Math.max(1, cfg.store.cropFlushIntervalMs),
+      initialMark: cropCheck.mark,
+      onError: (err) => logger.error({ err }, 'flushing crops failed; retried at the next interval'),
+    });
+    this.cropFlusher.start();
     // One audit log for the daemon: the sweeper's purge entries and the API's accesses share its chain.
     const audit = new AuditLog(db, clock);
     // Finishes any purge a crash interrupted before new reads arrive, then sweeps on its timer.
@@ -292,6 +313,8 @@ export class App {
     const sink = new PassRecorder({
       dataDir: cfg.store.dataDir,
       cropQuality: cfg.store.cropQuality,
+      cropWriter: this.cropWriter,
+      lazyCrops: cfg.store.cropFlushIntervalMs > 0,
       recorder,
       hotlist: new HotlistRepo(db),
       matcher: this.hotlist.cache,
@@ -317,6 +340,7 @@ export class App {
         minFrames: minFramesFor(cam, cfg.track.minFrames),
         confidentMinFrames: minFramesFor(cam, cfg.track.confidentFrames),
         confidentConfidence: cfg.track.confidentConfidence,
+        singleFrameConfidence: cfg.track.singleFrameConfidence,
         plateGate: plateGateFrom(cfg.track.plateGate),
       });
       // Replays that run as fast as possible must read every frame; paced sources keep the newest.
@@ -400,6 +424,11 @@ export class App {
   /** Stops in reverse flow order: cameras, delivery, reader, store. */
   async stop(): Promise<void> {
     await Promise.all(this.pipelines.map((p) => p.stop()));
+    // Passes flushed by the pipelines' stop are stored: their lazy crops and the mark go to disk.
+    await this.cropFlusher?.stop().catch((err: unknown) => this.deps.logger.error({ err }, 'final crop flush failed'));
+    this.cropFlusher = null;
+    await this.cropWriter?.close();
+    this.cropWriter = null;
     await this.hotlist?.stop();
     await this.gps?.stop();
     await this.sweeper?.stop();

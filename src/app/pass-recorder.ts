@@ -11,7 +11,7 @@ import { matchExact } from '../hotlist/match.ts';
 import type { HotlistRepo } from '../hotlist/repo.ts';
 import type { HotlistMatch } from '../hotlist/types.ts';
 import type { PlateCandidate, PlateRead } from '../ocr/types.ts';
-import { CropWriter } from '../store/crop-writer.ts';
+import type { CropWriter } from '../store/crop-writer.ts';
 import { writeCrop } from '../store/crops.ts';
 import type { Hit } from '../store/hits-repo.ts';
 import type { DetectionPosition } from '../store/position.ts';
@@ -37,6 +37,10 @@ export interface ReadEvent {
 export interface PassRecorderOptions {
   dataDir: string;
   cropQuality: number;
+  /** Writes the crops; its owner flushes lazy crops (CropFlusher) and closes it. */
+  cropWriter: CropWriter;
+  /** Crops of reads that do not hit are written lazily (durable at the next CropFlusher flush); hits' crops always durably. */
+  lazyCrops: boolean;
   recorder: DetectionRecorder;
   /** Exact matching straight from the database; used only when no `matcher` is given. */
   hotlist: HotlistRepo;
@@ -54,12 +58,7 @@ export class PassRecorder implements PassSink {
   /** Passes that hit on their first confident reading: their stored detection and the entries hit. */
   private readonly early = new Map<string, { detectionId: string; entries: Set<string> }>();
 
-  /** Crops of reads stored at the same time share their flushes (group commit). */
-  private readonly cropWriter: CropWriter;
-
-  constructor(private readonly o: PassRecorderOptions) {
-    this.cropWriter = new CropWriter(o.dataDir);
-  }
+  constructor(private readonly o: PassRecorderOptions) {}
 
   /**
    * The pass's reading first became confident: if it matches the hot list, the detection and its
@@ -71,7 +70,7 @@ export class PassRecorder implements PassSink {
     if (read.text.length === 0 || matches.length === 0) return;
     const detectionId = this.o.recorder.newDetectionId();
     const capturedAt = pass.track.best.capturedAt;
-    const crop = await this.crop(pass, detectionId, capturedAt);
+    const crop = await this.crop(pass, detectionId, capturedAt, false);
     const recorded = this.o.recorder.recordDetection({
       detectionId,
       cameraId: pass.cameraId,
@@ -94,14 +93,16 @@ export class PassRecorder implements PassSink {
     if (read.text.length === 0 && !early) return;
     const capturedAt = pass.track.best.capturedAt;
     const detectionId = early?.detectionId ?? this.o.recorder.newDetectionId();
-    const crop = await this.crop(pass, detectionId, capturedAt);
     // One hit per pass and hot-list entry: entries already hit early are not hit again.
     const matches = this.match(read).filter((m) => !early?.entries.has(m.entry.id));
+    // A read that hit (now or early) is evidence: its crop is on disk before its row commits.
+    const crop = await this.crop(pass, detectionId, capturedAt, early === undefined && matches.length === 0);
     const frame = matches.length > 0 ? await this.frame(pass) : null;
     const input = { detectionId, cameraId: pass.cameraId, capturedAt, read, crop, matches, passId: pass.track.trackId, frame };
+    // Passes ending together share one transaction (recordDetectionSoon); a revision is rare and stays on its own.
     const recorded = early
       ? this.o.recorder.reviseDetection(input)
-      : this.o.recorder.recordDetection({ ...input, position: this.o.position?.(capturedAt) ?? null });
+      : await this.o.recorder.recordDetectionSoon({ ...input, position: this.o.position?.(capturedAt) ?? null });
     this.report(pass, read, capturedAt, recorded, crop, 'final');
   }
 
@@ -115,9 +116,10 @@ export class PassRecorder implements PassSink {
   }
 
   /** The crop is on disk before its row commits: a crash in between leaves an orphan file for the sweeper, never a row pointing at a missing image. */
-  private async crop(pass: PassDecision, detectionId: string, capturedAt: number): Promise<{ path: string; jpeg: Buffer } | null> {
+  private async crop(pass: PassDecision, detectionId: string, capturedAt: number, lazy: boolean): Promise<{ path: string; jpeg: Buffer } | null> {
     if (!pass.pixels) return null;
-    return writeCrop(this.o.dataDir, detectionId, capturedAt, pass.pixels.image, pass.pixels.box, { margin: 0, quality: this.o.cropQuality }, this.cropWriter);
+    const options = { margin: 0, quality: this.o.cropQuality };
+    return writeCrop(this.o.dataDir, detectionId, capturedAt, pass.pixels.image, pass.pixels.box, options, this.o.cropWriter, lazy && this.o.lazyCrops);
   }
 
   /** The reduced whole frame for hit messages (only reads that hit pay for it). */

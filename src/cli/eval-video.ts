@@ -1,7 +1,8 @@
 /**
  * `alpr-edge eval-video --video FILE --truth FILE [--max-fps N]`: replays a video through the
  * reader and tracker as the daemon would and scores one read per vehicle pass. Prints a line
- * with single-frame accuracy, then as the LAST stdout line
+ * with single-frame accuracy and how often each pass's first confident reading (when the daemon
+ * matches the hot list early) was the plate, then as the LAST stdout line
  * `{"video","vehicles","reads","correct","duplicates","missed","falseReads"}`.
  */
 import { readFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { VideoFileSource } from '../capture/video-file.ts';
 import { configSchema } from '../config/schema.ts';
 import { AlprError } from '../errors.ts';
-import { runVideo, singleFrameAccuracy } from '../eval/video-run.ts';
+import { earlyReadings, runVideo, singleFrameAccuracy } from '../eval/video-run.ts';
 import { parseTruthCsv, scoreVideo } from '../eval/video-score.ts';
 import { createPlateReader } from '../ocr/reader.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -18,14 +19,15 @@ import { plateGateFrom } from '../track/plate-gate.ts';
 import { PlateTracker, sequentialIds } from '../track/tracker.ts';
 import { parseOrUsage, READER_FLAGS, readerOptionsFrom } from './read.ts';
 
-const USAGE = 'usage: alpr-edge eval-video --video FILE --truth FILE [--max-fps N] [--det-max-side N] [--threads N] [--models-dir DIR]';
+const USAGE =
+  'usage: alpr-edge eval-video --video FILE --truth FILE [--max-fps N] [--single-frame-confidence C] [--det-max-side N] [--threads N] [--models-dir DIR]';
 
 export async function evalVideoCommand(args: string[]): Promise<number> {
   const { values } = parseOrUsage(
     () =>
       parseArgs({
         args,
-        options: { ...READER_FLAGS, video: { type: 'string' }, truth: { type: 'string' }, 'max-fps': { type: 'string' } },
+        options: { ...READER_FLAGS, video: { type: 'string' }, truth: { type: 'string' }, 'max-fps': { type: 'string' }, 'single-frame-confidence': { type: 'string' } },
         strict: true,
       }),
     USAGE,
@@ -45,6 +47,8 @@ export async function evalVideoCommand(args: string[]): Promise<number> {
   }
   const maxFps = values['max-fps'] === undefined ? undefined : Number(values['max-fps']);
   if (maxFps !== undefined && !(maxFps > 0 && maxFps <= 120)) throw new AlprError('USAGE', `--max-fps must be a number in (0, 120]\n${USAGE}`);
+  const singleFrame = values['single-frame-confidence'] === undefined ? undefined : Number(values['single-frame-confidence']);
+  if (singleFrame !== undefined && !(singleFrame >= 0 && singleFrame <= 1)) throw new AlprError('USAGE', `--single-frame-confidence must be a number in [0, 1]\n${USAGE}`);
 
   // The daemon's defaults for reading and tracking, so the figures describe what it does.
   const defaults = configSchema.parse({ cameras: [{ type: 'video-file', id: 'eval', path: values.video }] });
@@ -58,6 +62,9 @@ export async function evalVideoCommand(args: string[]): Promise<number> {
       maxGapMs: defaults.track.maxGapMs,
       mergeWindowMs: defaults.track.mergeWindowMs,
       minFrames: defaults.track.minFrames,
+      confidentMinFrames: defaults.track.confidentFrames,
+      confidentConfidence: defaults.track.confidentConfidence,
+      singleFrameConfidence: singleFrame ?? defaults.track.singleFrameConfidence,
       plateGate: plateGateFrom(defaults.track.plateGate),
     });
     const result = await runVideo(
@@ -70,9 +77,11 @@ export async function evalVideoCommand(args: string[]): Promise<number> {
     const score = scoreVideo(passes, result.reads);
     for (const r of result.reads) process.stderr.write(`read ${r.text} frames ${r.firstFrame}-${r.lastFrame}\n`);
     for (const r of result.notPlateReads) process.stderr.write(`not-a-plate ${r.text} frames ${r.firstFrame}-${r.lastFrame}\n`);
+    for (const r of result.confidentReads) process.stderr.write(`confident ${r.text} frame ${r.lastFrame}\n`);
     const single = singleFrameAccuracy(passes, result.frameReads);
+    const early = earlyReadings(passes, result.confidentReads);
     process.stdout.write(
-      `${JSON.stringify({ framesRead: result.framesRead, notPlate: result.notPlate, singleFrameTop1: Number(single.toFixed(4)), votedTop1: Number((score.vehicles ? score.correct / score.vehicles : 0).toFixed(4)) })}\n`,
+      `${JSON.stringify({ framesRead: result.framesRead, notPlate: result.notPlate, singleFrameTop1: Number(single.toFixed(4)), votedTop1: Number((score.vehicles ? score.correct / score.vehicles : 0).toFixed(4)), confidentPasses: early.passes, confidentCorrect: early.correct, confidentMeanFrames: Number(early.meanFrames.toFixed(2)) })}\n`,
     );
     process.stdout.write(`${JSON.stringify({ video: values.video, ...score })}\n`);
     return 0;

@@ -366,6 +366,14 @@ const trackSchema = z
       .max(1)
       .default(0.8)
       .describe('Vote confidence (0..1) a pass\'s reading needs to count as confident.'),
+    singleFrameConfidence: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(1)
+      .describe(
+        'Reading confidence (0..1) at which a pass counts as confident before it has confidentFrames frames: its hot-list match (and a hit) comes one read sooner. 1: never.',
+      ),
     plateGate: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Drop passes that do not look like a plate (counted in alpr_passes_not_plate_total, not stored).'),
@@ -400,6 +408,14 @@ const storeSchema = z
       .describe('Directory for the SQLite database and crop images, relative to the config file.'),
     cropQuality: z.int().min(30).max(100).default(85).describe('JPEG quality of stored plate crops.'),
     cropMargin: z.number().min(0).max(1).default(0.15).describe('Margin added around the plate box when cropping, as a fraction of its size.'),
+    cropFlushIntervalMs: z
+      .int()
+      .min(0)
+      .max(60_000)
+      .default(1_000)
+      .describe(
+        "Crops of ordinary reads are written without waiting for the disk and flushed together this often (ms), like their rows (SQLite WAL, synchronous=NORMAL): a power cut can lose the reads of the last interval, and a startup check clears the crop of any surviving row whose image did not survive. Crops of reads that hit are always on disk before their rows commit. 0: every crop is flushed before its row commits (about a third of the ingest rate).",
+      ),
   })
   .describe('Detection store.');
 

@@ -19,6 +19,8 @@ export interface VideoRunResult {
   /** Passes dropped as not a plate (track.plateGate): not reads, listed for the record. */
   notPlate: number;
   notPlateReads: VideoRead[];
+  /** Each pass's first confident reading (when the daemon matches the hot list early): its text, and its frame as `lastFrame`. */
+  confidentReads: VideoRead[];
 }
 
 export async function runVideo(
@@ -54,7 +56,11 @@ export async function runVideo(
     firstFrame: frameOfTime.get(pass.track.firstSeen) ?? -1,
     lastFrame: frameOfTime.get(pass.track.lastSeen) ?? -1,
   });
+  const confidentReads: VideoRead[] = [];
   const sink = {
+    passConfident: async (pass: PassDecision): Promise<void> => {
+      confidentReads.push(span(pass));
+    },
     passNotPlate: async (pass: PassDecision): Promise<void> => {
       notPlateReads.push(span(pass));
     },
@@ -69,7 +75,7 @@ export async function runVideo(
   const pipeline = new CameraPipeline(recording, recordingReader, tracker, sink, { ...options, queuePolicy: 'block', queueCapacity: 2 }, logger);
   pipeline.start();
   await pipeline.done;
-  return { reads, frameReads, framesRead: pipeline.stats.frames, notPlate: notPlateReads.length, notPlateReads };
+  return { reads, frameReads, framesRead: pipeline.stats.frames, notPlate: notPlateReads.length, notPlateReads, confidentReads };
 }
 
 /** Fraction of (pass, read frame) pairs in which a single frame's reads include the plate. */
@@ -85,4 +91,23 @@ export function singleFrameAccuracy(passes: readonly TruthPass[], frameReads: Re
     }
   }
   return seen === 0 ? 0 : right / seen;
+}
+
+/**
+ * The first confident readings scored against the truth: of the passes that had one, how many
+ * read the plate (a hit on a wrong early reading would alert an officer to the wrong plate), and
+ * the mean frames from the pass's first frame to that reading (how early a hit comes).
+ */
+export function earlyReadings(passes: readonly TruthPass[], confident: readonly VideoRead[]): { passes: number; correct: number; meanFrames: number } {
+  let n = 0;
+  let correct = 0;
+  let frames = 0;
+  for (const pass of passes) {
+    const first = confident.filter((r) => r.lastFrame >= pass.firstFrame && r.firstFrame <= pass.lastFrame).sort((a, b) => a.lastFrame - b.lastFrame)[0];
+    if (!first) continue;
+    n++;
+    if (first.text === pass.plate) correct++;
+    frames += first.lastFrame - pass.firstFrame;
+  }
+  return { passes: n, correct, meanFrames: n === 0 ? 0 : frames / n };
 }

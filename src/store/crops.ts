@@ -164,7 +164,8 @@ export async function writeFileAtomic(file: string, bytes: Buffer): Promise<void
 /**
  * Crops, encodes and stores the plate image of a detection; returns its relative path and bytes
  * once the file is durable. With a `writer` (for `dataDir`), the flushes are shared with the
- * other crops being written at the same time.
+ * other crops being written at the same time; with `lazy` too, it returns once the file is
+ * written, and the writer's next flushLazy() makes it durable.
  */
 export async function writeCrop(
   dataDir: string,
@@ -174,11 +175,12 @@ export async function writeCrop(
   box: Box,
   options: CropOptions,
   writer?: CropWriter,
+  lazy = false,
 ): Promise<StoredCrop> {
   const jpeg = await encodeCrop(image, box, options);
   const path = cropRelativePath(detectionId, capturedAt);
   try {
-    if (writer) await writer.write(path, jpeg);
+    if (writer) await (lazy ? writer.writeLazy(path, jpeg) : writer.write(path, jpeg));
     else await writeFileAtomic(join(dataDir, ...path.split('/')), jpeg);
   } catch (err) {
     if (err instanceof AlprError) throw err;

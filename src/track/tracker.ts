@@ -5,7 +5,8 @@
  *
  * Events, per track and in this order: `new` (once, when the track has `minFrames` frames),
  * `update` (voted text changed or confidence moved by `updateConfidenceDelta`), `firstConfident`
- * (once, when the vote first reaches `confidentConfidence` with `confidentMinFrames` frames),
+ * (once, when the vote first reaches `confidentConfidence` with `confidentMinFrames` frames, or
+ * `singleFrameConfidence` with fewer),
  * then exactly one of `end`, `merged` or `dropped` (when unseen for longer than `maxGapMs`, or on
  * flush). A track that never reached `minFrames` emits nothing at all. With `plateGate` set, a
  * track that does not look like a plate (plate-gate.ts) ends `dropped` instead of `end`/`merged`
@@ -55,6 +56,8 @@ export interface TrackerOptions {
   confidentConfidence: number;
   /** Frames a track needs before `firstConfident` fires. Default 2 (each frame waited delays a hit by one read). */
   confidentMinFrames: number;
+  /** Vote confidence (0..1) at which `firstConfident` fires with fewer than `confidentMinFrames` frames. Default 1 (never). */
+  singleFrameConfidence: number;
   /** `update` is emitted when the voted text changes or its confidence moves by at least this (0..1) since the last event. Default 0.05. */
   updateConfidenceDelta: number;
   /** A track whose final text equals that of a track that ended on this camera at most this long (ms) before it began is `merged`. Default 10000. */
@@ -76,6 +79,7 @@ export const defaultTrackerOptions: Readonly<TrackerOptions> = Object.freeze({
   minFrames: 1,
   confidentConfidence: 0.8,
   confidentMinFrames: 2,
+  singleFrameConfidence: 1,
   updateConfidenceDelta: 0.05,
   mergeWindowMs: 10_000,
   maxObservations: 60,
@@ -294,8 +298,8 @@ export class PlateTracker {
     }
     if (
       !track.confident &&
-      confidence >= this.opts.confidentConfidence &&
-      track.frames >= this.opts.confidentMinFrames &&
+      ((confidence >= this.opts.confidentConfidence && track.frames >= this.opts.confidentMinFrames) ||
+        confidence >= this.opts.singleFrameConfidence) &&
       this.verdict(track).plate
     ) {
       track.confident = true;

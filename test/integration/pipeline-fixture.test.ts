@@ -3,7 +3,7 @@
  * reader on onnxruntime → tracker → SQLite detections with crop files → a hot-listed plate
  * produces a hit → a subscriber on a real Mosquitto broker receives it with the crop image.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,6 +13,7 @@ import { App } from '../../src/app/app.ts';
 import type { ReadEvent } from '../../src/app/pass-recorder.ts';
 import { parseConfigText } from '../../src/config/load.ts';
 import { systemClock } from '../../src/platform/clock.ts';
+import { FLUSH_MARK_FILE, isWholeJpeg, writeFlushMark } from '../../src/store/crop-flush-mark.ts';
 import { silentLogger } from '../../src/platform/logger.ts';
 import { packageRoot } from '../../src/platform/paths.ts';
 import { startMosquitto, type MosquittoBroker } from '../support/mosquitto.ts';
@@ -108,4 +109,52 @@ describe('fixture replay end to end', () => {
     expect(final?.hits).toEqual([]);
     expect(final?.frames).toBeGreaterThan(readOfHit?.frames ?? Infinity);
   });
+
+  it('flushes every crop at the stop and records the flush mark; after a power cut, a restart clears the crops that did not survive', async () => {
+    const open = (): Database.Database => new Database(join(dataDir, 'alpr.db'));
+    let db = open();
+    const rows = db
+      .prepare('SELECT rowid AS rid, id, crop_path, EXISTS (SELECT 1 FROM hits h WHERE h.detection_id = d.id) AS hit FROM detections d ORDER BY rowid')
+      .all() as { rid: number; id: string; crop_path: string; hit: number }[];
+    db.close();
+    const top = rows.at(-1)?.rid as number;
+    expect(JSON.parse(readFileSync(join(dataDir, FLUSH_MARK_FILE), 'utf8'))).toEqual({ rowid: top });
+    for (const r of rows) expect(await isWholeJpeg(join(dataDir, r.crop_path))).toBe(true);
+
+    // A power cut right after the first pass: later flushes never reached the disk, and two
+    // crops written lazily since are lost (one gone, one cut short). The hit's crop was flushed
+    // before its row, so it survives whatever the mark says.
+    const first = rows[0] as (typeof rows)[number];
+    const ordinary = rows.filter((r) => r.hit === 0 && r.rid > first.rid);
+    const gone = ordinary.at(-1) as (typeof rows)[number];
+    const cut = ordinary.at(-2) as (typeof rows)[number];
+    rmSync(join(dataDir, gone.crop_path));
+    writeFileSync(join(dataDir, cut.crop_path), readFileSync(join(dataDir, cut.crop_path)).subarray(0, 100));
+    await writeFlushMark(dataDir, first.rid);
+
+    const emptyFolder = join(dataDir, 'no-frames');
+    mkdirSync(emptyFolder);
+    const config = parseConfigText(
+      [
+        'device: {id: pole-7, agency: test-agency}',
+        `cameras: [{type: image-folder, id: cam-a, path: ${JSON.stringify(emptyFolder)}}]`,
+        `store: {dataDir: ${JSON.stringify(dataDir)}}`,
+        'http: {enabled: false}',
+      ].join('\n'),
+      'restart.yaml',
+    );
+    const app = new App(config, { clock: systemClock, logger: silentLogger() });
+    await app.start();
+    await app.stop();
+
+    db = open();
+    const after = new Map((db.prepare('SELECT id, crop_path FROM detections').all() as { id: string; crop_path: string | null }[]).map((r) => [r.id, r.crop_path]));
+    db.close();
+    expect(after.size).toBe(rows.length); // every read kept
+    expect(after.get(gone.id)).toBeNull();
+    expect(after.get(cut.id)).toBeNull();
+    expect(existsSync(join(dataDir, cut.crop_path))).toBe(false);
+    for (const r of rows.filter((x) => x.id !== gone.id && x.id !== cut.id)) expect(after.get(r.id)).toBe(r.crop_path);
+    expect(JSON.parse(readFileSync(join(dataDir, FLUSH_MARK_FILE), 'utf8'))).toEqual({ rowid: top });
+  }, 60_000);
 });

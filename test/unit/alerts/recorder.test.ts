@@ -163,3 +163,43 @@ describe('DetectionRecorder.reviseDetection', () => {
     expect(counts()).toEqual({ detections: 0, hits: 0, outbox: 0 });
   });
 });
+
+describe('DetectionRecorder.recordDetectionSoon (grouped)', () => {
+  it('commits the reads of one turn in one transaction; a bad read fails alone; one notice for the hits', async () => {
+    // Counts the outermost transactions (commits); the nested ones are savepoints.
+    let commits = 0;
+    const transaction = db.transaction.bind(db);
+    db.transaction = ((fn: (...a: unknown[]) => unknown) => {
+      const t = transaction(fn);
+      return (...args: unknown[]) => {
+        if (!db.inTransaction) commits++;
+        return t(...args);
+      };
+    }) as typeof db.transaction;
+    const dup = recorder.newDetectionId();
+    recorder.recordDetection({ detectionId: dup, cameraId: 'cam1', capturedAt: clock.now(), read: plateRead('FIRST1'), crop: null, matches: [] });
+    commits = 0;
+    const results = await Promise.allSettled([
+      recorder.recordDetectionSoon({ cameraId: 'cam1', capturedAt: clock.now(), read: plateRead('GROUP1'), crop: null, matches: [] }),
+      recorder.recordDetectionSoon({ detectionId: dup, cameraId: 'cam1', capturedAt: clock.now(), read: plateRead('DUPLI1'), crop: null, matches: [] }),
+      recorder.recordDetectionSoon({ cameraId: 'cam1', capturedAt: clock.now(), read: plateRead('ABC123'), crop: null, matches: [exact(entry({ plate: 'ABC123' }))] }),
+      recorder.recordDetectionSoon({ cameraId: 'cam1', capturedAt: clock.now(), read: plateRead('ABC123'), crop: null, matches: [exact(entry({ plate: 'ABC123', id: 'e2' }))] }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE|constraint/i);
+    expect(counts()).toEqual({ detections: 4, hits: 2, outbox: 2 });
+    expect(new DetectionsRepo(db).get(dup)?.plate).toBe('FIRST1');
+    expect(queued).toBe(1);
+    expect(commits).toBe(1);
+  });
+
+  it('resolves only after the shared commit, and a read recorded in a later turn gets its own', async () => {
+    const first = recorder.recordDetectionSoon({ cameraId: 'cam1', capturedAt: clock.now(), read: plateRead('ONE111'), crop: null, matches: [] });
+    // Not yet committed: the group commits at the end of the turn.
+    expect(counts().detections).toBe(0);
+    const a = await first;
+    expect(new DetectionsRepo(db).get(a.detectionId)?.plate).toBe('ONE111');
+    const b = await recorder.recordDetectionSoon({ cameraId: 'cam1', capturedAt: clock.now(), read: plateRead('TWO222'), crop: null, matches: [] });
+    expect(new DetectionsRepo(db).get(b.detectionId)?.plate).toBe('TWO222');
+  });
+});

@@ -74,3 +74,55 @@ describe('CropWriter (group commit)', () => {
     for (const c of crops) expect(readFileSync(join(dir, c.path))).toEqual(c.jpeg);
   });
 });
+
+describe('CropWriter lazy crops', () => {
+  it('writes a lazy crop at once, whole, and counts it until flushLazy makes it durable', async () => {
+    const w = new CropWriter(dir);
+    const paths = [0, 1, 2].map((i) => cropRelativePath(`l${i}`, T));
+    await Promise.all(paths.map((p, i) => w.writeLazy(p, bytes(i))));
+    paths.forEach((p, i) => expect(readFileSync(join(dir, p))).toEqual(bytes(i)));
+    expect(w.commits).toBe(0); // no durable commit was needed
+    expect(w.unflushed).toBe(3);
+    expect(await w.lazyFlushMode()).toBe('filesystem');
+    expect(await w.flushLazy()).toBe(3);
+    expect(w.unflushed).toBe(0);
+    expect(await w.flushLazy()).toBe(0);
+    await w.close();
+  });
+
+  it('writes a lazy crop that replaces an existing file durably (a row already names it)', async () => {
+    const w = new CropWriter(dir);
+    const p = cropRelativePath('rev', T);
+    await w.writeLazy(p, bytes(1));
+    await w.writeLazy(p, bytes(2));
+    expect(readFileSync(join(dir, p))).toEqual(bytes(2));
+    expect(w.commits).toBe(1);
+    expect(w.unflushed).toBe(1);
+    await w.close();
+  });
+
+  it('flushes file by file once the syncfs helper is gone, skipping crops deleted since', async () => {
+    const w = new CropWriter(dir);
+    await w.writeLazy(cropRelativePath('a', T), bytes(1));
+    expect(await w.flushLazy()).toBe(1);
+    const helper = await (w as unknown as { fsSync: Promise<{ child: { kill(): void } }> }).fsSync;
+    helper.child.kill();
+    await new Promise((r) => setTimeout(r, 50));
+    await w.writeLazy(cropRelativePath('b', T), bytes(2));
+    await w.writeLazy(cropRelativePath('c', T), bytes(3));
+    rmSync(join(dir, cropRelativePath('c', T))); // purged before the flush
+    expect(await w.flushLazy()).toBe(2);
+    expect(await w.lazyFlushMode()).toBe('file');
+    expect(readFileSync(join(dir, cropRelativePath('b', T)))).toEqual(bytes(2));
+    await w.close();
+  });
+
+  it('fails a lazy write it cannot store with STORE_FAILED naming the crop', async () => {
+    const w = new CropWriter(dir);
+    writeFileSync(join(dir, 'crops'), 'not a folder');
+    const caught = await w.writeLazy(cropRelativePath('x', T), bytes(1)).catch((e: unknown) => e);
+    expect(isAlprError(caught, 'STORE_FAILED')).toBe(true);
+    expect(w.unflushed).toBe(0);
+    await w.close();
+  });
+});

@@ -122,6 +122,15 @@ describe('PlateTracker', () => {
     expect(never.some((e) => e.type === 'firstConfident')).toBe(false);
   });
 
+  it('fires firstConfident on the first frame when that reading reaches singleFrameConfidence, and only then', () => {
+    const frames: [number, TrackerRead[]][] = [0, 1, 2, 3].map((i) => [i * 100, [read('JK7788', 10 * i, i === 0 ? 0.97 : 0.9)]]);
+    const early = run(tracker({ confidentConfidence: 0.85, confidentMinFrames: 3, singleFrameConfidence: 0.96 }), frames, 5000);
+    expect(early.filter((e) => e.type === 'firstConfident')).toMatchObject([{ frames: 1, time: 0, vote: { text: 'JK7788' } }]);
+    // Below it, the pass waits for its frames as before.
+    const waits = run(tracker({ confidentConfidence: 0.85, confidentMinFrames: 3, singleFrameConfidence: 0.98 }), frames, 5000);
+    expect(waits.filter((e) => e.type === 'firstConfident')).toMatchObject([{ frames: 3, time: 200 }]);
+  });
+
   it('merges a second pass of the same plate within mergeWindowMs, and not outside it', () => {
     const pass = (start: number, x: number): [number, TrackerRead[]][] => [
       [start, [read('MN4321', x)]],
