@@ -3,7 +3,7 @@
  * scripts/fixtures/gen-scene-videos.ts), one video at a time, and adds the figures up:
  * vehicles, reads, correct, duplicates, missed, false reads, the mean single-frame accuracy
  * and the voted accuracy (correct / vehicles). Run with
- *   npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--single-frame-confidence C] [--json FILE]
+ *   npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--json FILE]
  *   npx tsx scripts/eval-videos.ts --summarize FILE      (prints the summary of a saved --json run)
  * --every K keeps every K-th video in name order (1st, K+1-th, ...), for a shorter run.
  * Besides eval-video's own scoring, the summary sorts each pass's reads into plate reads (within
@@ -42,6 +42,9 @@ export interface VideoResult extends VideoFigures {
   plate?: string;
   /** `TEXT frames A-B` per decided read, from eval-video's stderr. */
   readLines: string[];
+  /** `N TEXT CONFIDENCE` per single-frame read, and `TEXT frame N` per first confident reading, from eval-video's stderr. */
+  frameLines?: string[];
+  confidentLines?: string[];
   seconds: number;
 }
 
@@ -203,17 +206,8 @@ export function totalsTable(t: Totals): string {
   ].join('\n');
 }
 
-async function evalOne(video: string, truth: string, maxFps: string | undefined, singleFrame: string | undefined): Promise<VideoResult> {
-  const args = [
-    'alpr-edge',
-    'eval-video',
-    '--video',
-    video,
-    '--truth',
-    truth,
-    ...(maxFps ? ['--max-fps', maxFps] : []),
-    ...(singleFrame ? ['--single-frame-confidence', singleFrame] : []),
-  ];
+async function evalOne(video: string, truth: string, maxFps: string | undefined): Promise<VideoResult> {
+  const args = ['alpr-edge', 'eval-video', '--video', video, '--truth', truth, ...(maxFps ? ['--max-fps', maxFps] : [])];
   const started = Date.now();
   const child = spawn('npx', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -222,8 +216,11 @@ async function evalOne(video: string, truth: string, maxFps: string | undefined,
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`eval-video exited with ${code} on ${video}:\n${stderr.slice(-2000)}`);
-  const readLines = stderr.split('\n').filter((l) => l.startsWith('read ')).map((l) => l.slice(5));
-  return { ...parseEvalOutput(stdout), readLines, seconds: (Date.now() - started) / 1000 };
+  const lines = stderr.split('\n');
+  const readLines = lines.filter((l) => l.startsWith('read ')).map((l) => l.slice(5));
+  const frameLines = lines.filter((l) => l.startsWith('frame ')).map((l) => l.slice(6));
+  const confidentLines = lines.filter((l) => l.startsWith('confident ')).map((l) => l.slice(10));
+  return { ...parseEvalOutput(stdout), readLines, frameLines, confidentLines, seconds: (Date.now() - started) / 1000 };
 }
 
 const truthOf = (video: string): string => video.replace(/\.mp4$/, '.truth.csv');
@@ -268,7 +265,6 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
       every: { type: 'string' },
       'max-fps': { type: 'string' },
-      'single-frame-confidence': { type: 'string' },
       json: { type: 'string' },
       summarize: { type: 'string' },
     },
@@ -280,7 +276,7 @@ async function main(): Promise<void> {
     process.stdout.write(summary(saved.results, saved.failed));
     return;
   }
-  if (!values.dir) throw new Error('usage: npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--single-frame-confidence C] [--json FILE] | --summarize FILE');
+  if (!values.dir) throw new Error('usage: npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--json FILE] | --summarize FILE');
   const dir = resolve(values.dir);
   const every = values.every ? Number(values.every) : 1;
   if (!Number.isInteger(every) || every < 1) throw new Error('--every must be a positive integer');
@@ -296,7 +292,7 @@ async function main(): Promise<void> {
   for (const name of chosen) {
     const video = join(dir, name);
     try {
-      const r = { ...(await evalOne(video, truthOf(video), values['max-fps'], values['single-frame-confidence'])), plate: plateOf(video) };
+      const r = { ...(await evalOne(video, truthOf(video), values['max-fps'])), plate: plateOf(video) };
       results.push(r);
       process.stdout.write(`${videoLine(r)}\n`);
     } catch (err) {
@@ -306,7 +302,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(summary(results, failed));
   if (values.json) {
-    const saved = { dir, every, maxFps: values['max-fps'] ?? null, singleFrameConfidence: values['single-frame-confidence'] ?? null, totals: aggregate(results), failed, results };
+    const saved = { dir, every, maxFps: values['max-fps'] ?? null, totals: aggregate(results), failed, results };
     writeFileSync(values.json, `${JSON.stringify(saved, null, 2)}\n`);
   }
   if (failed.length) process.exitCode = 1;

@@ -340,7 +340,6 @@ export class App {
         minFrames: minFramesFor(cam, cfg.track.minFrames),
         confidentMinFrames: minFramesFor(cam, cfg.track.confidentFrames),
         confidentConfidence: cfg.track.confidentConfidence,
-        singleFrameConfidence: cfg.track.singleFrameConfidence,
         plateGate: plateGateFrom(cfg.track.plateGate),
       });
       // Replays that run as fast as possible must read every frame; paced sources keep the newest.

@@ -20,14 +20,14 @@ import { PlateTracker, sequentialIds } from '../track/tracker.ts';
 import { parseOrUsage, READER_FLAGS, readerOptionsFrom } from './read.ts';
 
 const USAGE =
-  'usage: alpr-edge eval-video --video FILE --truth FILE [--max-fps N] [--single-frame-confidence C] [--det-max-side N] [--threads N] [--models-dir DIR]';
+  'usage: alpr-edge eval-video --video FILE --truth FILE [--max-fps N] [--det-max-side N] [--threads N] [--models-dir DIR]';
 
 export async function evalVideoCommand(args: string[]): Promise<number> {
   const { values } = parseOrUsage(
     () =>
       parseArgs({
         args,
-        options: { ...READER_FLAGS, video: { type: 'string' }, truth: { type: 'string' }, 'max-fps': { type: 'string' }, 'single-frame-confidence': { type: 'string' } },
+        options: { ...READER_FLAGS, video: { type: 'string' }, truth: { type: 'string' }, 'max-fps': { type: 'string' } },
         strict: true,
       }),
     USAGE,
@@ -47,8 +47,6 @@ export async function evalVideoCommand(args: string[]): Promise<number> {
   }
   const maxFps = values['max-fps'] === undefined ? undefined : Number(values['max-fps']);
   if (maxFps !== undefined && !(maxFps > 0 && maxFps <= 120)) throw new AlprError('USAGE', `--max-fps must be a number in (0, 120]\n${USAGE}`);
-  const singleFrame = values['single-frame-confidence'] === undefined ? undefined : Number(values['single-frame-confidence']);
-  if (singleFrame !== undefined && !(singleFrame >= 0 && singleFrame <= 1)) throw new AlprError('USAGE', `--single-frame-confidence must be a number in [0, 1]\n${USAGE}`);
 
   // The daemon's defaults for reading and tracking, so the figures describe what it does.
   const defaults = configSchema.parse({ cameras: [{ type: 'video-file', id: 'eval', path: values.video }] });
@@ -64,7 +62,6 @@ export async function evalVideoCommand(args: string[]): Promise<number> {
       minFrames: defaults.track.minFrames,
       confidentMinFrames: defaults.track.confidentFrames,
       confidentConfidence: defaults.track.confidentConfidence,
-      singleFrameConfidence: singleFrame ?? defaults.track.singleFrameConfidence,
       plateGate: plateGateFrom(defaults.track.plateGate),
     });
     const result = await runVideo(
@@ -77,6 +74,9 @@ export async function evalVideoCommand(args: string[]): Promise<number> {
     const score = scoreVideo(passes, result.reads);
     for (const r of result.reads) process.stderr.write(`read ${r.text} frames ${r.firstFrame}-${r.lastFrame}\n`);
     for (const r of result.notPlateReads) process.stderr.write(`not-a-plate ${r.text} frames ${r.firstFrame}-${r.lastFrame}\n`);
+    for (const [frame, reads] of result.frameConfidences) {
+      for (const r of reads) process.stderr.write(`frame ${frame} ${r.text} ${r.confidence.toFixed(4)}\n`);
+    }
     for (const r of result.confidentReads) process.stderr.write(`confident ${r.text} frame ${r.lastFrame}\n`);
     const single = singleFrameAccuracy(passes, result.frameReads);
     const early = earlyReadings(passes, result.confidentReads);

@@ -359,21 +359,13 @@ const trackSchema = z
       .min(1)
       .max(100)
       .default(2)
-      .describe('Frames a pass needs before its reading counts as confident: the hot list is matched then, so a hit is stored and sent while the vehicle is still in view (and again on the pass\'s final decision). Each frame waited costs one read of the reader, ~250 ms at 1280x720 on 2 cores.'),
+      .describe('Consecutive frames that must read the same text (each with at least confidentConfidence) before a pass\'s reading counts as confident: the hot list is matched then, so a hit is stored and sent while the vehicle is still in view (and again on the pass\'s final decision). Each frame waited costs one read of the reader, ~250 ms at 1280x720 on 2 cores.'),
     confidentConfidence: z
       .number()
       .min(0)
       .max(1)
       .default(0.8)
-      .describe('Vote confidence (0..1) a pass\'s reading needs to count as confident.'),
-    singleFrameConfidence: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(1)
-      .describe(
-        'Reading confidence (0..1) at which a pass counts as confident before it has confidentFrames frames: its hot-list match (and a hit) comes one read sooner. 1: never.',
-      ),
+      .describe('Confidence (0..1) each of the confidentFrames agreeing reads needs for the pass\'s reading to count as confident.'),
     plateGate: z
       .strictObject({
         enabled: z.boolean().default(true).describe('Drop passes that do not look like a plate (counted in alpr_passes_not_plate_total, not stored).'),

@@ -15,6 +15,8 @@ export interface VideoRunResult {
   reads: VideoRead[];
   /** Best single-frame text per decoded-and-read frame index. */
   frameReads: Map<number, string[]>;
+  /** The same reads with their confidences, per frame index. */
+  frameConfidences: Map<number, { text: string; confidence: number }[]>;
   framesRead: number;
   /** Passes dropped as not a plate (track.plateGate): not reads, listed for the record. */
   notPlate: number;
@@ -32,6 +34,7 @@ export async function runVideo(
 ): Promise<VideoRunResult> {
   const frameOfTime = new Map<number, number>();
   const frameReads = new Map<number, string[]>();
+  const frameConfidences = new Map<number, { text: string; confidence: number }[]>();
   const recording: FrameSource = {
     id: source.id,
     async *frames(signal) {
@@ -44,7 +47,9 @@ export async function runVideo(
   const recordingReader: PlateReader = {
     async read(image: RgbImage): Promise<PlateRead[]> {
       const reads = await reader.read(image);
-      frameReads.set((image as Frame).index, reads.filter((r) => r.confidence >= options.minConfidence).map((r) => r.text));
+      const kept = reads.filter((r) => r.confidence >= options.minConfidence);
+      frameReads.set((image as Frame).index, kept.map((r) => r.text));
+      frameConfidences.set((image as Frame).index, kept.map((r) => ({ text: r.text, confidence: r.confidence })));
       return reads;
     },
     close: () => reader.close(),
@@ -75,7 +80,7 @@ export async function runVideo(
   const pipeline = new CameraPipeline(recording, recordingReader, tracker, sink, { ...options, queuePolicy: 'block', queueCapacity: 2 }, logger);
   pipeline.start();
   await pipeline.done;
-  return { reads, frameReads, framesRead: pipeline.stats.frames, notPlate: notPlateReads.length, notPlateReads, confidentReads };
+  return { reads, frameReads, frameConfidences, framesRead: pipeline.stats.frames, notPlate: notPlateReads.length, notPlateReads, confidentReads };
 }
 
 /** Fraction of (pass, read frame) pairs in which a single frame's reads include the plate. */

@@ -105,10 +105,12 @@ describe('PlateTracker', () => {
       ],
       5000,
     );
-    expect(events.map((e) => e.type)).toEqual(['new', 'update', 'update', 'end']);
+    // The two latest reads agree at 0.9 at t=200: confident then, though the whole pass's vote is 0.74.
+    expect(events.map((e) => e.type)).toEqual(['new', 'update', 'update', 'firstConfident', 'end']);
     expect(new Set(events.map((e) => e.trackId))).toEqual(new Set(['cam1-1']));
-    expect(events.map((e) => e.vote.text)).toEqual(['XY12ZZ', 'XY12Z2', 'XY12Z2', 'XY12Z2']);
-    expect(events[3]).toMatchObject({ frames: 4, lastSeen: 300 });
+    expect(events.map((e) => e.vote.text)).toEqual(['XY12ZZ', 'XY12Z2', 'XY12Z2', 'XY12Z2', 'XY12Z2']);
+    expect(events[3]).toMatchObject({ time: 200, frames: 3 });
+    expect(events[4]).toMatchObject({ frames: 4, lastSeen: 300 });
   });
 
   it('fires firstConfident once, when both confidence and frame count are reached', () => {
@@ -122,13 +124,17 @@ describe('PlateTracker', () => {
     expect(never.some((e) => e.type === 'firstConfident')).toBe(false);
   });
 
-  it('fires firstConfident on the first frame when that reading reaches singleFrameConfidence, and only then', () => {
-    const frames: [number, TrackerRead[]][] = [0, 1, 2, 3].map((i) => [i * 100, [read('JK7788', 10 * i, i === 0 ? 0.97 : 0.9)]]);
-    const early = run(tracker({ confidentConfidence: 0.85, confidentMinFrames: 3, singleFrameConfidence: 0.96 }), frames, 5000);
-    expect(early.filter((e) => e.type === 'firstConfident')).toMatchObject([{ frames: 1, time: 0, vote: { text: 'JK7788' } }]);
-    // Below it, the pass waits for its frames as before.
-    const waits = run(tracker({ confidentConfidence: 0.85, confidentMinFrames: 3, singleFrameConfidence: 0.98 }), frames, 5000);
-    expect(waits.filter((e) => e.type === 'firstConfident')).toMatchObject([{ frames: 3, time: 200 }]);
+  it('a misread as the plate enters does not hold back firstConfident: the latest reads decide it', () => {
+    const frames: [number, TrackerRead[]][] = [[0, [read('U1710Z', 0, 0.75)]], ...[1, 2, 3].map((i): [number, TrackerRead[]] => [i * 100, [read('6TRK902', 10 * i, 1)]])];
+    const events = run(tracker({ confidentConfidence: 0.8, confidentMinFrames: 2 }), frames, 5000);
+    const confident = events.filter((e) => e.type === 'firstConfident');
+    expect(confident).toMatchObject([{ time: 200, frames: 3, vote: { text: '6TRK902' } }]);
+    expect(confident[0]?.vote.confidence).toBeGreaterThanOrEqual(0.8);
+    // Reads that disagree, or agree below the confidence, never make it confident.
+    const flip = run(tracker(), [0, 1, 2, 3].map((i): [number, TrackerRead[]] => [i * 100, [read(i % 2 ? 'AB1234' : 'AB1284', 10 * i, 0.95)]]), 5000);
+    expect(flip.some((e) => e.type === 'firstConfident')).toBe(false);
+    const weak = run(tracker(), [0, 1, 2].map((i): [number, TrackerRead[]] => [i * 100, [read('AB1234', 10 * i, 0.7)]]), 5000);
+    expect(weak.some((e) => e.type === 'firstConfident')).toBe(false);
   });
 
   it('merges a second pass of the same plate within mergeWindowMs, and not outside it', () => {
