@@ -70,7 +70,8 @@ export class PassRecorder implements PassSink {
     if (read.text.length === 0 || matches.length === 0) return;
     const detectionId = this.o.recorder.newDetectionId();
     const capturedAt = pass.track.best.capturedAt;
-    const crop = await this.crop(pass, detectionId, capturedAt, false);
+    // The crop's encode and flush and the reduced frame's encode overlap: both delay the hit.
+    const [crop, frame] = await Promise.all([this.crop(pass, detectionId, capturedAt, false), this.frame(pass)]);
     const recorded = this.o.recorder.recordDetection({
       detectionId,
       cameraId: pass.cameraId,
@@ -79,7 +80,7 @@ export class PassRecorder implements PassSink {
       crop,
       matches,
       passId: pass.track.trackId,
-      frame: await this.frame(pass),
+      frame,
       position: this.o.position?.(capturedAt) ?? null,
     });
     this.early.set(pass.track.trackId, { detectionId, entries: new Set(matches.map((m) => m.entry.id)) });
@@ -96,8 +97,10 @@ export class PassRecorder implements PassSink {
     // One hit per pass and hot-list entry: entries already hit early are not hit again.
     const matches = this.match(read).filter((m) => !early?.entries.has(m.entry.id));
     // A read that hit (now or early) is evidence: its crop is on disk before its row commits.
-    const crop = await this.crop(pass, detectionId, capturedAt, early === undefined && matches.length === 0);
-    const frame = matches.length > 0 ? await this.frame(pass) : null;
+    const [crop, frame] = await Promise.all([
+      this.crop(pass, detectionId, capturedAt, early === undefined && matches.length === 0),
+      matches.length > 0 ? this.frame(pass) : null,
+    ]);
     const input = { detectionId, cameraId: pass.cameraId, capturedAt, read, crop, matches, passId: pass.track.trackId, frame };
     // Passes ending together share one transaction (recordDetectionSoon); a revision is rare and stays on its own.
     const recorded = early
