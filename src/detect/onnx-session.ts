@@ -26,6 +26,10 @@ export async function createOnnxSession(path: string, threads: number): Promise<
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // Idle intra-op threads sleep instead of spinning: on 2 cores shared with ffmpeg's decoding
+      // and the crop encoding, spinning burnt 17 % more CPU per frame (412 vs 344 ms) and left
+      // the one-camera hit latency 80-150 ms higher (docs/benchmarks.md, 2026-11-29).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
   } catch (err) {
     throw new AlprError('MODEL_MISSING', `cannot load ONNX model ${path}: ${(err as Error).message}`, { cause: err });
