@@ -315,6 +315,7 @@ export class App {
       cropQuality: cfg.store.cropQuality,
       cropWriter: this.cropWriter,
       lazyCrops: cfg.store.cropFlushIntervalMs > 0,
+      hitWindowMs: cfg.track.mergeWindowMs,
       recorder,
       hotlist: new HotlistRepo(db),
       matcher: this.hotlist.cache,

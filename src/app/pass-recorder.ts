@@ -12,6 +12,7 @@ import type { HotlistRepo } from '../hotlist/repo.ts';
 import type { HotlistMatch } from '../hotlist/types.ts';
 import type { PlateCandidate, PlateRead } from '../ocr/types.ts';
 import type { CropWriter } from '../store/crop-writer.ts';
+import { RecentHits } from '../alerts/recent-hits.ts';
 import { writeCrop } from '../store/crops.ts';
 import type { Hit } from '../store/hits-repo.ts';
 import type { DetectionPosition } from '../store/position.ts';
@@ -39,6 +40,8 @@ export interface PassRecorderOptions {
   cropQuality: number;
   /** Writes the crops; its owner flushes lazy crops (CropFlusher) and closes it. */
   cropWriter: CropWriter;
+  /** A hot-list entry hit by the same plate on the same camera within this many ms (of capture time) is not hit again (track.mergeWindowMs). Default 10000. */
+  hitWindowMs?: number;
   /** Crops of reads that do not hit are written lazily (durable at the next CropFlusher flush); hits' crops always durably. */
   lazyCrops: boolean;
   recorder: DetectionRecorder;
@@ -57,8 +60,12 @@ export interface PassRecorderOptions {
 export class PassRecorder implements PassSink {
   /** Passes that hit on their first confident reading: their stored detection and the entries hit. */
   private readonly early = new Map<string, { detectionId: string; entries: Set<string> }>();
+  /** Entries hit per camera and plate lately: a pass split in two tracks alerts once. */
+  private readonly recentHits: RecentHits;
 
-  constructor(private readonly o: PassRecorderOptions) {}
+  constructor(private readonly o: PassRecorderOptions) {
+    this.recentHits = new RecentHits(o.hitWindowMs ?? 10_000);
+  }
 
   /**
    * The pass's reading first became confident: if it matches the hot list, the detection and its
@@ -66,10 +73,11 @@ export class PassRecorder implements PassSink {
    */
   async passConfident(pass: PassDecision): Promise<void> {
     const read = readOf(pass);
-    const matches = this.match(read);
-    if (read.text.length === 0 || matches.length === 0) return;
-    const detectionId = this.o.recorder.newDetectionId();
     const capturedAt = pass.track.best.capturedAt;
+    if (read.text.length === 0) return;
+    const matches = this.recentHits.admit(pass.cameraId, read.text, pass.track.lastSeen, this.match(read));
+    if (matches.length === 0) return;
+    const detectionId = this.o.recorder.newDetectionId();
     // The crop's encode and flush and the reduced frame's encode overlap: both delay the hit.
     const [crop, frame] = await Promise.all([this.crop(pass, detectionId, capturedAt, false), this.frame(pass)]);
     const recorded = this.o.recorder.recordDetection({
@@ -95,7 +103,8 @@ export class PassRecorder implements PassSink {
     const capturedAt = pass.track.best.capturedAt;
     const detectionId = early?.detectionId ?? this.o.recorder.newDetectionId();
     // One hit per pass and hot-list entry: entries already hit early are not hit again.
-    const matches = this.match(read).filter((m) => !early?.entries.has(m.entry.id));
+    const fresh = this.match(read).filter((m) => !early?.entries.has(m.entry.id));
+    const matches = read.text.length > 0 ? this.recentHits.admit(pass.cameraId, read.text, pass.track.lastSeen, fresh) : fresh;
     // A read that hit (now or early) is evidence: its crop is on disk before its row commits.
     const [crop, frame] = await Promise.all([
       this.crop(pass, detectionId, capturedAt, early === undefined && matches.length === 0),
