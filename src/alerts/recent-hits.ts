@@ -32,6 +32,11 @@ export class RecentHits {
     return out;
   }
 
+  /** Undoes admit() for `matches` (their hit could not be stored: a later reading may hit them). */
+  forget(cameraId: string, text: string, matches: readonly HotlistMatch[]): void {
+    for (const m of matches) this.last.delete(`${cameraId}\u0000${m.entry.id}\u0000${text}`);
+  }
+
   private prune(now: number): void {
     if (this.last.size < 1024) return;
     for (const [k, at] of this.last) if (now - at > this.windowMs) this.last.delete(k);

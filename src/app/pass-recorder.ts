@@ -5,14 +5,14 @@
  */
 import { encodeHitFrame } from '../alerts/hit-frame.ts';
 import type { HitFrameImage } from '../alerts/hit-message.ts';
-import type { DetectionRecorder } from '../alerts/recorder.ts';
+import { RecentHits } from '../alerts/recent-hits.ts';
+import type { DetectionRecorder, RecordedDetection } from '../alerts/recorder.ts';
 import type { HotlistMatcher } from '../hotlist/cache.ts';
 import { matchExact } from '../hotlist/match.ts';
 import type { HotlistRepo } from '../hotlist/repo.ts';
 import type { HotlistMatch } from '../hotlist/types.ts';
 import type { PlateCandidate, PlateRead } from '../ocr/types.ts';
 import type { CropWriter } from '../store/crop-writer.ts';
-import { RecentHits } from '../alerts/recent-hits.ts';
 import { writeCrop } from '../store/crops.ts';
 import type { Hit } from '../store/hits-repo.ts';
 import type { DetectionPosition } from '../store/position.ts';
@@ -78,19 +78,28 @@ export class PassRecorder implements PassSink {
     const matches = this.recentHits.admit(pass.cameraId, read.text, pass.track.lastSeen, this.match(read));
     if (matches.length === 0) return;
     const detectionId = this.o.recorder.newDetectionId();
-    // The crop's encode and flush and the reduced frame's encode overlap: both delay the hit.
-    const [crop, frame] = await Promise.all([this.crop(pass, detectionId, capturedAt, false), this.frame(pass)]);
-    const recorded = this.o.recorder.recordDetection({
-      detectionId,
-      cameraId: pass.cameraId,
-      capturedAt,
-      read,
-      crop,
-      matches,
-      passId: pass.track.trackId,
-      frame,
-      position: this.o.position?.(capturedAt) ?? null,
-    });
+    let recorded: RecordedDetection;
+    let crop: { path: string; jpeg: Buffer } | null;
+    try {
+      // The crop's encode and flush and the reduced frame's encode overlap: both delay the hit.
+      let frame: HitFrameImage | null;
+      [crop, frame] = await Promise.all([this.crop(pass, detectionId, capturedAt, false), this.frame(pass)]);
+      recorded = this.o.recorder.recordDetection({
+        detectionId,
+        cameraId: pass.cameraId,
+        capturedAt,
+        read,
+        crop,
+        matches,
+        passId: pass.track.trackId,
+        frame,
+        position: this.o.position?.(capturedAt) ?? null,
+      });
+    } catch (err) {
+      // Not stored: the pass's final decision (or a later pass) may still hit these entries.
+      this.recentHits.forget(pass.cameraId, read.text, matches);
+      throw err;
+    }
     this.early.set(pass.track.trackId, { detectionId, entries: new Set(matches.map((m) => m.entry.id)) });
     this.report(pass, read, capturedAt, recorded, crop, 'early');
   }
@@ -109,12 +118,21 @@ export class PassRecorder implements PassSink {
     const [crop, frame] = await Promise.all([
       this.crop(pass, detectionId, capturedAt, early === undefined && matches.length === 0),
       matches.length > 0 ? this.frame(pass) : null,
-    ]);
+    ]).catch((err: unknown) => {
+      this.recentHits.forget(pass.cameraId, read.text, matches);
+      throw err;
+    });
     const input = { detectionId, cameraId: pass.cameraId, capturedAt, read, crop, matches, passId: pass.track.trackId, frame };
-    // Passes ending together share one transaction (recordDetectionSoon); a revision is rare and stays on its own.
-    const recorded = early
-      ? this.o.recorder.reviseDetection(input)
-      : await this.o.recorder.recordDetectionSoon({ ...input, position: this.o.position?.(capturedAt) ?? null });
+    let recorded: RecordedDetection;
+    try {
+      // Passes ending together share one transaction (recordDetectionSoon); a revision is rare and stays on its own.
+      recorded = early
+        ? this.o.recorder.reviseDetection(input)
+        : await this.o.recorder.recordDetectionSoon({ ...input, position: this.o.position?.(capturedAt) ?? null });
+    } catch (err) {
+      this.recentHits.forget(pass.cameraId, read.text, matches);
+      throw err;
+    }
     this.report(pass, read, capturedAt, recorded, crop, 'final');
   }
 
@@ -127,7 +145,11 @@ export class PassRecorder implements PassSink {
     return this.o.matcher ? this.o.matcher.match({ text: read.text, candidates: read.candidates }) : matchExact(this.o.hotlist, read.text);
   }
 
-  /** The crop is on disk before its row commits: a crash in between leaves an orphan file for the sweeper, never a row pointing at a missing image. */
+  /**
+   * Writes the crop before its row commits: durably unless `lazy` (then the CropFlusher flushes it
+   * within store.cropFlushIntervalMs, docs/storage.md). A crash in between leaves an orphan file
+   * for the sweeper, never a row pointing at a missing image.
+   */
   private async crop(pass: PassDecision, detectionId: string, capturedAt: number, lazy: boolean): Promise<{ path: string; jpeg: Buffer } | null> {
     if (!pass.pixels) return null;
     const options = { margin: 0, quality: this.o.cropQuality };

@@ -31,3 +31,13 @@ describe('RecentHits', () => {
     expect(r.admit('cam1', 'P1999', 2_500, [stolen])).toEqual([]);
   });
 });
+
+describe('RecentHits.forget', () => {
+  it('lets an entry hit again when its hit could not be stored', () => {
+    const r = new RecentHits(10_000);
+    const m = exact(entry({ id: 'e1', plate: 'ABC123' }));
+    expect(r.admit('cam1', 'ABC123', 1_000, [m])).toEqual([m]);
+    r.forget('cam1', 'ABC123', [m]);
+    expect(r.admit('cam1', 'ABC123', 1_200, [m])).toEqual([m]);
+  });
+});
