@@ -4,9 +4,9 @@
  * where the writer flushes file by file, the WAL is flushed here too, so the rows up to the mark
  * survive a power cut along with their crops.
  */
-import { open } from 'node:fs/promises';
 import type { CropWriter } from './crop-writer.ts';
 import { writeFlushMark } from './crop-flush-mark.ts';
+import { datasyncIfPresent } from './crops.ts';
 
 export interface CropFlusherOptions {
   writer: CropWriter;
@@ -70,24 +70,9 @@ export class CropFlusher {
     const top = this.o.lastRowid();
     const files = await this.o.writer.flushLazy();
     if (files === 0 && top === this.mark) return;
-    if ((await this.o.writer.lazyFlushMode()) === 'file') await syncIfPresent(this.o.walFile);
+    if ((await this.o.writer.lazyFlushMode()) === 'file') await datasyncIfPresent(this.o.walFile);
     await writeFlushMark(this.o.dataDir, top);
     this.mark = top;
     this.flushes++;
-  }
-}
-
-async function syncIfPresent(file: string): Promise<void> {
-  let h;
-  try {
-    h = await open(file, 'r');
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return;
-    throw err;
-  }
-  try {
-    await h.datasync();
-  } finally {
-    await h.close();
   }
 }

@@ -25,7 +25,7 @@
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AlprError } from '../errors.ts';
-import { syncDir, tempNameFor } from './crops.ts';
+import { datasyncIfPresent, syncDir, tempNameFor } from './crops.ts';
 import { FilesystemSync } from './fs-sync.ts';
 
 export interface CropWriterOptions {
@@ -266,19 +266,7 @@ async function flushEach(files: string[]): Promise<void> {
   for (let i = 0; i < files.length; i += 64) {
     await Promise.all(
       files.slice(i, i + 64).map(async (file) => {
-        let h: FileHandle;
-        try {
-          h = await open(file, 'r');
-        } catch (err) {
-          if ((err as { code?: string }).code === 'ENOENT') return;
-          throw err;
-        }
-        try {
-          await h.datasync();
-        } finally {
-          await h.close();
-        }
-        dirs.add(dirname(file));
+        if (await datasyncIfPresent(file)) dirs.add(dirname(file));
       }),
     );
   }

@@ -134,6 +134,23 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** Flushes `file`'s data (fdatasync); false when it no longer exists (purged since it was written). */
+export async function datasyncIfPresent(file: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return false;
+    throw err;
+  }
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
 /**
  * Writes `bytes` to `file` atomically and durably: temporary name, fsync, rename, fsync of the
  * directory (without it a power cut can lose the rename after the caller went on). One file at a
