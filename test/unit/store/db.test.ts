@@ -25,6 +25,7 @@ describe('openDatabase', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(250); // checkpoints small enough not to stall a frame
     expect(Number(db.pragma('busy_timeout', { simple: true }))).toBeGreaterThan(0);
     expect(db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all()).toEqual(
       migrations.map((m) => ({ version: m.version, name: m.name, applied_at: 1234 })),
