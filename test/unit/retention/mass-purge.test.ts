@@ -4,6 +4,7 @@ import { ManualClock } from '../../../src/platform/clock.ts';
 import { MASS_PURGE_MIN_EXPIRED } from '../../../src/retention/policy.ts';
 import { PurgeStore } from '../../../src/retention/purge-store.ts';
 import { RetentionSweeper } from '../../../src/retention/sweeper.ts';
+import { WAL_AUTOCHECKPOINT_PAGES } from '../../../src/store/db.ts';
 import { HoldsRepo } from '../../../src/store/holds-repo.ts';
 import { formatUuidV7 } from '../../../src/store/ids.ts';
 import { count, cropExists, DAY, FakeTimer, openStore, retentionConfig, T0, tempDataDir, type Store } from './helpers.ts';
@@ -70,7 +71,7 @@ describe('mass purge (catch-up)', () => {
     expect(count(store.db, 'retention_dropped_indexes')).toBe(0);
     expect(count(store.db, 'detections')).toBe(2);
     expect(cropExists(dir, held.cropPath) && cropExists(dir, young.cropPath)).toBe(true);
-    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000); // restored
+    expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_AUTOCHECKPOINT_PAGES); // restored
   });
 
   it('rebuilds indexes a crashed mass purge left aside when the sweeper starts', async () => {
