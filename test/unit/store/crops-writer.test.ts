@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,9 +107,10 @@ describe('CropWriter lazy crops', () => {
     const w = new CropWriter(dir);
     await w.writeLazy(cropRelativePath('a', T), bytes(1));
     expect(await w.flushLazy()).toBe(1);
-    const helper = await (w as unknown as { fsSync: Promise<{ child: { kill(): void } }> }).fsSync;
+    const helper = await (w as unknown as { fsSync: Promise<{ child: ChildProcess }> }).fsSync;
+    const exited = once(helper.child, 'exit');
     helper.child.kill();
-    await new Promise((r) => setTimeout(r, 50));
+    await exited;
     await w.writeLazy(cropRelativePath('b', T), bytes(2));
     await w.writeLazy(cropRelativePath('c', T), bytes(3));
     rmSync(join(dir, cropRelativePath('c', T))); // purged before the flush

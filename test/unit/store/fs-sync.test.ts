@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,14 +29,15 @@ describe('FilesystemSync', () => {
 
   it('fails waiting and later flushes with STORE_FAILED once the helper is gone', async () => {
     const s = (await FilesystemSync.start(dir)) as FilesystemSync;
-    const child = (s as unknown as { child: { kill(): void } }).child;
+    const child = (s as unknown as { child: ChildProcess }).child;
+    const exited = once(child, 'exit');
     const waiting = s.sync();
     child.kill();
     // The flush in flight may have been answered before the kill; a later one cannot be.
     await waiting.catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 50));
+    await exited;
     const later = await s.sync().catch((e: unknown) => e);
     expect(isAlprError(later, 'STORE_FAILED')).toBe(true);
-    expect((later as Error).message).toMatch(/flush helper .* exited/);
+    expect((later as Error).message).toMatch(/flush helper .* (exited|stdin failed)/);
   });
 });
