@@ -39,11 +39,6 @@ export class CropFlusher {
     this.timer.unref();
   }
 
-  /** The flush mark last recorded. */
-  get flushedMark(): number {
-    return this.mark;
-  }
-
   /** Flushes that wrote a mark so far. */
   get count(): number {
     return this.flushes;

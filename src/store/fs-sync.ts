@@ -1,10 +1,11 @@
 /**
- * One flush of a whole file system (syncfs(2)) per batch of crops, instead of one fdatasync per
- * crop: on ext4 each fdatasync of a new file is a journal commit, and those commits, not the
- * writes, capped crop ingest (2,500 durable files/s here, ~4,200/s with one syncfs per batch).
+ * One flush of a whole file system (syncfs(2)) for all the lazily written crops of the last
+ * interval (CropWriter.flushLazy), instead of one fdatasync per crop: on ext4 each fdatasync of a
+ * new file is a journal commit. (Per group commit of crops that must be durable at once, a
+ * syncfs round trip gained nothing over parallel fdatasyncs; docs/benchmarks.md.)
  *
  * Node has no syncfs binding, and spawning `sync -f DIR` from the daemon forks its whole address
- * space (34 ms of blocked event loop at 600 MB RSS). So one small shell stays running beside the
+ * space (34 ms median of blocked event loop at ~680 MB RSS). So one small shell stays running beside the
  * daemon: each line written to it runs coreutils `sync -f DIR` (syncfs of the file system holding
  * DIR) and answers `ok` or `fail`, in order. The shell exits when the daemon's end of the pipe
  * closes (a crash included). Where it cannot run (no `sync -f`: coreutils before 8.24), start()

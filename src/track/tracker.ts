@@ -55,8 +55,9 @@ export interface TrackerOptions {
   /**
    * Confidence (0..1) each of the last `confidentMinFrames` reads needs for `firstConfident`. Default 0.8.
    * Agreement of the latest reads, not the whole pass's vote: one misread as the plate enters the
-   * frame held a whole-pass vote under 0.8 for 6 more frames; on 34 scene videos the latest-reads
-   * rule fired on 32 passes, 75 % right, at frame 2.2, the whole-pass vote on 28, 68 %, frame 3.2.
+   * frame held a whole-pass vote under 0.8 for 6 more frames; replayed over the frame readings of
+   * 34 scene videos, the latest-reads rule fired on 32 passes, 75 % right, at frame 2.2, the
+   * whole-pass vote on 28, 68 %, frame 3.2 (docs/accuracy.md).
    */
   confidentConfidence: number;
   /** Consecutive agreeing reads `firstConfident` needs. Default 2 (each frame waited delays a hit by one read). */
