@@ -1,20 +1,35 @@
 #!/usr/bin/env bash
-# Rebuilds the committed plate recogniser from scratch (CPU: 40 min of training by default; a GPU is used
-# when torch sees one) and records it in models/manifest.json (sha256, bytes, metrics, data).
+# Rebuilds the project's own models from scratch and records them in models/manifest.json
+# (sha256, bytes, metrics, training data): the plate recogniser (REC_MINUTES of training, default
+# 40) and the plate detector (DET_MINUTES, default 15). A GPU is used when torch sees one. A
+# budget of 0 skips that model and leaves its committed file and manifest entry as they are.
 #
-#   nice -n 15 scripts/train/build_models.sh [MINUTES] [DATASETS_DIR]
+#   nice -n 15 scripts/train/build_models.sh [REC_MINUTES] [DET_MINUTES] [DATASETS_DIR]
 #
 # Datasets are read in place (default ../shared/datasets next to the repository); the decoded
 # cache and the training output go under /tmp, never into the repository.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-MINUTES="${1:-40}"
-DATASETS="${2:-$(cd .. && pwd)/shared/datasets}"
-OUT="${ALPR_TRAIN_OUT:-/tmp/alpr-plate-rec-build}"
+REC_MINUTES="${1:-40}"
+DET_MINUTES="${2:-15}"
+DATASETS="${3:-$(cd .. && pwd)/shared/datasets}"
+OUT="${ALPR_TRAIN_OUT:-/tmp/alpr-models-build}"
 SEED=7
+COMMAND="nice -n 15 scripts/train/build_models.sh $REC_MINUTES $DET_MINUTES"
 rm -rf "$OUT"
-/usr/bin/python3 scripts/train/train_recognizer.py --minutes "$MINUTES" --seed "$SEED" --datasets "$DATASETS" --out "$OUT" 2>&1 | tee "$OUT.log"
-cp "$OUT/plate-rec.onnx" models/plate-rec.onnx
-cp "$OUT/plate-rec.keys" models/plate-rec.keys
-/usr/bin/python3 scripts/train/update_manifest.py --metrics "$OUT/metrics.json" \
-  --command "nice -n 15 scripts/train/build_models.sh $MINUTES"
+mkdir -p "$OUT"
+ARGS=()
+if [ "$REC_MINUTES" != 0 ]; then
+  /usr/bin/python3 scripts/train/train_recognizer.py --minutes "$REC_MINUTES" --seed "$SEED" --datasets "$DATASETS" --out "$OUT/rec" 2>&1 | tee "$OUT/rec.log"
+  cp "$OUT/rec/plate-rec.onnx" models/plate-rec.onnx
+  cp "$OUT/rec/plate-rec.keys" models/plate-rec.keys
+  ARGS+=(--metrics "$OUT/rec/metrics.json")
+fi
+if [ "$DET_MINUTES" != 0 ]; then
+  /usr/bin/python3 scripts/train/train_detector.py --minutes "$DET_MINUTES" --seed "$SEED" --datasets "$DATASETS" --out "$OUT/det" 2>&1 | tee "$OUT/det.log"
+  cp "$OUT/det/plate-det.onnx" models/plate-det.onnx
+  ARGS+=(--det-metrics "$OUT/det/det-metrics.json")
+fi
+if [ "${#ARGS[@]}" -gt 0 ]; then
+  /usr/bin/python3 scripts/train/update_manifest.py "${ARGS[@]}" --command "$COMMAND"
+fi

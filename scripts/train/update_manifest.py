@@ -1,6 +1,7 @@
-"""Writes the plate recogniser's entries (plate-rec, plate-rec-keys) into models/manifest.json:
-sha256, bytes, input/output, training data, held-out metrics and the command that built it.
-Other entries (the PP-OCR models) are left exactly as they are.
+"""Writes the project's own models' entries into models/manifest.json: the plate recogniser
+(plate-rec, plate-rec-keys; --metrics) and the plate detector (plate-det; --det-metrics): sha256,
+bytes, input/output, training data, held-out metrics and the command that built it. Other
+entries (the PP-OCR models, and whichever of the two was not rebuilt) are left exactly as they are.
 """
 import argparse
 import hashlib
@@ -42,25 +43,89 @@ def dumps(value, indent=0, column=0, width=160):
     return "[\n" + ",\n".join(pad + dumps(v, indent + 2, indent + 2, width) for v in value) + "\n" + " " * indent + "]"
 
 
+LICENCE = ("Weights trained by this project; the training data includes OpenALPR benchmark images (AGPL-3.0, "
+           "../shared/datasets/LICENSE-openalpr-benchmarks): check that licence before redistributing the weights.")
+NEVER_SEEN = "never seen: openalpr-us-dev (all of it) and the 'val' split of every set above (FNV-1a of the file name % 5 == 0, src/eval/split.ts)"
+
+
+def git_commit():
+    try:
+        return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def detector_entry(m, command, models):
+    path = os.path.join(models, "plate-det.onnx")
+    ts = m["train_scenes"]
+    data = [f"{name}: the {n} 'train' scenes, whole, with their labelled plate boxes" for name, n in ts.items()]
+    data.append(f"pasted into them: the {m['pasted_crops']} 'train' us-plate-crops and {m['pasted_synthetic']} synthetic plates "
+                f"(scripts/train/compose_scenes.py, synth_plates.py, seed {m['seed']}), plus unlabelled timestamps, signs and blank boxes")
+    data.append(NEVER_SEEN)
+    return {
+        "name": "plate-det",
+        "role": "plate-detector",
+        "file": {"path": "plate-det.onnx"},
+        "sha256": sha256(path),
+        "bytes": os.path.getsize(path),
+        "input": {
+            "name": "x",
+            "shape": [1, 1, "height", "width"],
+            "layout": "NCHW float32; the frame scaled so its long side is 512, both sides multiples of 32",
+            "channels": "grey, 0.299 R + 0.587 G + 0.114 B",
+            "normalise": "(v / 255 - 0.5) / 0.5",
+        },
+        "output": {"name": "maps", "shape": [1, 3, "height / 8", "width / 8"],
+                   "meaning": "plane 0: probability that a plate's centre lies in the cell; planes 1-2: log(width / 8), log(height / 8) of that plate in input pixels"},
+        "source": f"Trained by this project (scripts/train/train_detector.py, {m['params']} parameters, {m['steps']} steps on {m['device']}, torch {m['torch']}, working tree based on commit {git_commit()})",
+        "licence": LICENCE,
+        "rebuild": command,
+        "training": {
+            "command": command,
+            "data": data,
+            "validation": {k: v for k, v in m["val"].items() if k.startswith("recall@")},
+            "figures": {k: v for k, v in m["val"].items() if not k.startswith("recall@")},
+            "validationCounts": {"openalpr-eu + openalpr-br 'val' scenes": m["val_scenes"]},
+            "metric": "recall@T: share of held-out scenes whose labelled plate is hit (IoU >= 0.3 or centre inside) by one of the 4 best peaks >= T; peaks@T: mean peaks >= T per scene",
+        },
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--metrics", required=True)
+    ap.add_argument("--metrics", help="the recogniser's metrics.json (rewrites plate-rec, plate-rec-keys)")
+    ap.add_argument("--det-metrics", help="the detector's det-metrics.json (rewrites plate-det)")
     ap.add_argument("--command", required=True)
     a = ap.parse_args()
-    with open(a.metrics) as f:
-        m = json.load(f)
     models = os.path.join(ROOT, "models")
+    mpath = os.path.join(models, "manifest.json")
+    with open(mpath) as f:
+        manifest = json.load(f)
+    entries = {e["name"]: e for e in manifest["models"]}
+    if a.metrics:
+        entries.update(recogniser_entries(a.metrics, a.command, models))
+    if a.det_metrics:
+        with open(a.det_metrics) as f:
+            entries["plate-det"] = detector_entry(json.load(f), a.command, models)
+    order = ["det", "rec", "rec-keys", "plate-rec", "plate-rec-keys", "plate-det"]
+    manifest["models"] = [entries[n] for n in order if n in entries] + [e for n, e in entries.items() if n not in order]
+    with open(mpath + ".tmp", "w") as f:
+        f.write(dumps(manifest) + "\n")
+    os.replace(mpath + ".tmp", mpath)
+    print(f"updated {mpath}: " + ", ".join(f"{n} sha256 {entries[n]['sha256']}" for n in ("plate-rec", "plate-det") if n in entries))
+
+
+def recogniser_entries(metrics_path, command, models):
+    with open(metrics_path) as f:
+        m = json.load(f)
     onnx_path, keys_path = os.path.join(models, "plate-rec.onnx"), os.path.join(models, "plate-rec.keys")
-    try:
-        commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        commit = "unknown"
+    commit = git_commit()
     tc = m["train_counts"]
     data = [f"us-plate-crops: the {tc.get('us-plate-crops', 0)} 'train' crops (label-0 rows dropped)"]
     for s in m["scene_sets"]:
         data.append(f"{s}: plate boxes cut from the {tc.get(s, 0)} 'train' scenes")
     data.append(f"{m['synth_pool']} synthetic US plates (scripts/train/synth_plates.py, seed {m['seed']}), {round(m['synth_frac'] * 100)}% of each batch after the first {round(m['real_share'] * 100)}% of training")
-    data.append("never seen: openalpr-us-dev (all of it) and the 'val' split of every set above (FNV-1a of the file name % 5 == 0, src/eval/split.ts)")
+    data.append(NEVER_SEEN)
     rec = {
         "name": "plate-rec",
         "role": "plate-recogniser",
@@ -77,10 +142,10 @@ def main():
         "output": {"name": "probs", "shape": ["batch", 32, 37], "meaning": "CTC class probabilities per time step: 0 = blank, 1..36 = lines of plate-rec.keys"},
         "labels": "plate-rec-keys",
         "source": f"Trained by this project (scripts/train/train_recognizer.py, {m['params']} parameters, {m['steps']} steps on {m['device']}, torch {m['torch']}, working tree based on commit {commit})",
-        "licence": "Weights trained by this project; the training data includes OpenALPR benchmark images (AGPL-3.0, ../shared/datasets/LICENSE-openalpr-benchmarks): check that licence before redistributing the weights.",
-        "rebuild": a.command,
+        "licence": LICENCE,
+        "rebuild": command,
         "training": {
-            "command": a.command,
+            "command": command,
             "data": data,
             "validation": {k: round(v, 4) for k, v in m["val_exact"].items()},
             "validationCounts": m["val_counts"],
@@ -96,17 +161,9 @@ def main():
         "format": "UTF-8, one character per line (A-Z then 0-9), no trailing newline",
         "source": "Written by scripts/train/train_recognizer.py with the model",
         "licence": "Same as plate-rec",
-        "rebuild": a.command,
+        "rebuild": command,
     }
-    mpath = os.path.join(models, "manifest.json")
-    with open(mpath) as f:
-        manifest = json.load(f)
-    others = [e for e in manifest["models"] if e["name"] not in ("plate-rec", "plate-rec-keys")]
-    manifest["models"] = others + [rec, keys]
-    with open(mpath + ".tmp", "w") as f:
-        f.write(dumps(manifest) + "\n")
-    os.replace(mpath + ".tmp", mpath)
-    print(f"updated {mpath}: plate-rec sha256 {rec['sha256']}")
+    return {"plate-rec": rec, "plate-rec-keys": keys}
 
 
 if __name__ == "__main__":

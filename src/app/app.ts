@@ -231,6 +231,7 @@ export class App {
         detMaxSide: cfg.reader.detMaxSide,
         threads: cfg.reader.threads,
         recognizer: cfg.reader.recognizer,
+        plateDetector: cfg.reader.plateDetector,
         ...(cfg.reader.modelsDir === undefined ? {} : { modelsDir: cfg.reader.modelsDir }),
       }));
 

@@ -2,7 +2,10 @@
  * Cuts a plate's region (with margin) out of a frame as a small RGB image, so a track can keep
  * the pixels of its best observation without holding whole frames.
  */
+import { cropRgb } from '../ocr/crop-rgb.ts';
 import type { Box, RgbImage } from '../ocr/types.ts';
+
+export { cropRgb };
 
 export interface PlatePixels {
   image: RgbImage;
@@ -10,16 +13,6 @@ export interface PlatePixels {
   box: Box;
   /** The whole frame, reduced (reduceRgb in alerts/hit-frame.ts), for hit messages; absent when not kept. */
   frame?: RgbImage;
-}
-
-/** A copy of the whole-pixel rectangle `r` (inside the image) of an RGB image. */
-export function cropRgb(image: RgbImage, r: Box): RgbImage {
-  const data = Buffer.allocUnsafe(r.w * r.h * 3);
-  for (let row = 0; row < r.h; row++) {
-    const src = ((r.y + row) * image.width + r.x) * 3;
-    image.data.copy(data, row * r.w * 3, src, src + r.w * 3);
-  }
-  return { width: r.w, height: r.h, data };
 }
 
 export function cutPlate(frame: RgbImage, box: Box, margin: number): PlatePixels | null {

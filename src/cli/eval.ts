@@ -17,7 +17,7 @@ import { parseOrUsage, READER_FLAGS, readerOptionsFrom } from './read.ts';
 export const CROPS_DET_MAX_SIDE = 480;
 
 const USAGE =
-  'usage: alpr-edge eval --dataset DIR [--split all|val|train] [--out FILE] [--limit N] [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble]';
+  'usage: alpr-edge eval --dataset DIR [--split all|val|train] [--out FILE] [--limit N] [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] [--plate-detector gate|off]';
 
 export async function evalCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(
@@ -43,6 +43,8 @@ export async function evalCommand(args: string[]): Promise<number> {
   const readerOpts = readerOptionsFrom(values, USAGE);
   // Padded tight crops read best with the detector at about their own size (see docs/accuracy.md).
   if (dataset.kind === 'crops' && values['det-max-side'] === undefined) readerOpts.detMaxSide = CROPS_DET_MAX_SIDE;
+  // A tight crop is already the plate: the plate detector that finds plates in scenes has nothing to gate.
+  if (dataset.kind === 'crops' && values['plate-detector'] === undefined) readerOpts.plateDetector = 'off';
   const reader = await createPlateReader(readerOpts);
   const out = values.out ? createWriteStream(values.out) : undefined;
   let unreadable = 0;

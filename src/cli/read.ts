@@ -1,5 +1,5 @@
 /**
- * `alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer R] IMAGE...`: one JSON line
+ * `alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer R] [--plate-detector gate|off] IMAGE...`: one JSON line
  * per image on stdout, `{"image","plates":[{text,confidence,box,candidates}],"ms"}`. An
  * unreadable image is reported on stderr; the others are still read and the exit status is 1.
  */
@@ -7,13 +7,14 @@ import { parseArgs } from 'node:util';
 import { decodeImageFile } from '../capture/decode-image.ts';
 import { configSchema } from '../config/schema.ts';
 import { AlprError, isAlprError } from '../errors.ts';
-import { RECOGNIZER_CHOICES, createPlateReader, type PlateReaderOptions, type RecognizerChoice } from '../ocr/reader.ts';
+import { PLATE_DETECTOR_CHOICES, RECOGNIZER_CHOICES, createPlateReader, type PlateReaderOptions, type RecognizerChoice } from '../ocr/reader.ts';
 
 export const READER_FLAGS = {
   'det-max-side': { type: 'string' },
   threads: { type: 'string' },
   'models-dir': { type: 'string' },
   recognizer: { type: 'string' },
+  'plate-detector': { type: 'string' },
 } as const;
 
 function intFlag(value: string | undefined, name: string, min: number, max: number, fallback: number, usage: string): number {
@@ -23,8 +24,17 @@ function intFlag(value: string | undefined, name: string, min: number, max: numb
   return n;
 }
 
+function choiceFlag<T extends string>(value: string | undefined, name: string, choices: readonly T[], fallback: T, usage: string): T {
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) throw new AlprError('USAGE', `--${name} must be one of ${choices.join(', ')}\n${usage}`);
+  return value as T;
+}
+
 /** Reader options from the shared flags; defaults are the config schema's reader defaults. */
-export function readerOptionsFrom(values: { 'det-max-side'?: string; threads?: string; 'models-dir'?: string; recognizer?: string }, usage: string): PlateReaderOptions {
+export function readerOptionsFrom(
+  values: { 'det-max-side'?: string; threads?: string; 'models-dir'?: string; recognizer?: string; 'plate-detector'?: string },
+  usage: string,
+): PlateReaderOptions {
   const defaults = configSchema.shape.reader.parse(undefined);
   const recognizer = values.recognizer ?? defaults.recognizer;
   if (!(RECOGNIZER_CHOICES as readonly string[]).includes(recognizer)) throw new AlprError('USAGE', `--recognizer must be one of ${RECOGNIZER_CHOICES.join(', ')}\n${usage}`);
@@ -32,6 +42,7 @@ export function readerOptionsFrom(values: { 'det-max-side'?: string; threads?: s
     detMaxSide: intFlag(values['det-max-side'], 'det-max-side', 320, 2048, defaults.detMaxSide, usage),
     threads: intFlag(values.threads, 'threads', 1, 16, defaults.threads, usage),
     recognizer: recognizer as RecognizerChoice,
+    plateDetector: choiceFlag(values['plate-detector'], 'plate-detector', PLATE_DETECTOR_CHOICES, defaults.plateDetector, usage),
   };
   if (values['models-dir']) opts.modelsDir = values['models-dir'];
   return opts;
@@ -45,7 +56,7 @@ export function parseOrUsage<T>(parse: () => T, usage: string): T {
   }
 }
 
-const USAGE = 'usage: alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] IMAGE...';
+const USAGE = 'usage: alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] [--plate-detector gate|off] IMAGE...';
 
 export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(() => parseArgs({ args, options: READER_FLAGS, allowPositionals: true, strict: true }), USAGE);

@@ -325,6 +325,12 @@ const readerSchema = z
       .describe(
         "Which recogniser gives the plate text: 'plate' re-reads each selected plate with the project's plate recogniser (models/plate-rec.onnx), 'ppocr' keeps the generic PP-OCR reading, 'ensemble' reads with both and keeps the more confident reading, the other as the first alternative (see docs/accuracy.md).",
       ),
+    plateDetector: z
+      .enum(['gate', 'off'])
+      .default('gate')
+      .describe(
+        "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (the whole frame when it finds none); 'off' runs the text detector on the whole frame (see docs/accuracy.md).",
+      ),
     modelsDir: z
       .string()
       .min(1)

@@ -100,6 +100,11 @@ export function detTensor(image: RgbImage, size: Size): Float32Array {
 function boxShrink(image: RgbImage, size: Size): RgbImage {
   const kx = Math.max(1, Math.floor(image.width / size.width / 1.5));
   const ky = Math.max(1, Math.floor(image.height / size.height / 1.5));
+  return boxShrinkBy(image, kx, ky);
+}
+
+/** Integer box-filter shrink by kx x ky. */
+function boxShrinkBy(image: RgbImage, kx: number, ky: number): RgbImage {
   const w = Math.floor(image.width / kx);
   const h = Math.floor(image.height / ky);
   const data = Buffer.alloc(w * h * 3);
@@ -133,4 +138,35 @@ export function padImage(image: RgbImage, border: number, rgb: readonly [number,
     image.data.copy(data, ((y + border) * w + border) * 3, y * image.width * 3, (y + 1) * image.width * 3);
   }
   return { width: w, height: h, data };
+}
+
+/**
+ * Grey input for the plate detector, [1, 1, H, W], values (grey / 255 - 0.5) / 0.5 with
+ * grey = 0.299 R + 0.587 G + 0.114 B. Training shrank scenes with cv2 INTER_AREA, so any
+ * shrink of 2x or more is first done by an integer box filter, then the rest bilinear.
+ */
+export function greyTensor(image: RgbImage, size: Size): Float32Array {
+  const kx = Math.max(1, Math.floor(image.width / size.width));
+  const ky = Math.max(1, Math.floor(image.height / size.height));
+  const src = kx > 1 || ky > 1 ? boxShrinkBy(image, kx, ky) : image;
+  const { width: W, height: H } = size;
+  const out = new Float32Array(W * H);
+  const tx = taps(src.width, W);
+  const ty = taps(src.height, H);
+  const data = src.data;
+  const stride = src.width * 3;
+  const grey = (p: number) => 0.299 * data[p]! + 0.587 * data[p + 1]! + 0.114 * data[p + 2]!;
+  const k = 2 / 255;
+  for (let y = 0; y < H; y++) {
+    const r0 = ty.i0[y]! * stride;
+    const r1 = ty.i1[y]! * stride;
+    const fy = ty.f[y]!;
+    for (let x = 0; x < W; x++) {
+      const fx = tx.f[x]!;
+      const a = grey(r0 + tx.i0[x]! * 3) * (1 - fx) + grey(r0 + tx.i1[x]! * 3) * fx;
+      const b = grey(r1 + tx.i0[x]! * 3) * (1 - fx) + grey(r1 + tx.i1[x]! * 3) * fx;
+      out[y * W + x] = (a * (1 - fy) + b * fy) * k - 1;
+    }
+  }
+  return out;
 }

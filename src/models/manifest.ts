@@ -49,8 +49,9 @@ const entrySchema = z.strictObject({
     .strictObject({
       command: z.string().min(1).describe('The one command that rebuilds the model from scratch.'),
       data: z.array(z.string().min(1)).min(1).describe('Exactly which data the model saw, and which it never saw.'),
-      validation: z.record(z.string(), z.number().min(0).max(1)).describe('Held-out exact-match rates per source.'),
+      validation: z.record(z.string(), z.number().min(0).max(1)).describe('Held-out rates (0..1): exact-match per source, or recall per threshold.'),
       validationCounts: z.record(z.string(), z.int().nonnegative()).optional(),
+      figures: z.record(z.string(), z.number().nonnegative()).optional().describe('Other held-out figures that are not rates (e.g. mean detections per scene).'),
       metric: z.string().optional(),
     })
     .optional()

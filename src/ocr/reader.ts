@@ -7,15 +7,20 @@
  */
 import { createTextDetector } from '../detect/text-detector.ts';
 import type { TextLine } from '../detect/db-postprocess.ts';
+import { createPlateDetector, DEFAULT_PLATE_DETECTOR, type PlateDetector } from '../detect/plate-detector.ts';
+import type { DetectedPlate } from '../detect/plate-heatmap.ts';
 import { AlprError } from '../errors.ts';
 import { requireModel, verifyModels } from '../models/manifest.ts';
 import { lineRead } from './clean.ts';
 import { createPlateRecogniser, type PlateRecogniser } from './plate-recogniser.ts';
 import { DEFAULT_REREAD_OPTIONS, plateCropFor, withPlateReading } from './plate-reread.ts';
+import type { RotatedRect } from '../detect/geometry.ts';
 import { createTextRecogniser, type TextRecogniser } from './recogniser.ts';
 import { DEFAULT_SELECT_OPTIONS, selectPlates, type SelectOptions } from './select.ts';
 import { joinStacked } from './stacked.ts';
-import type { PlateRead, PlateReader } from './types.ts';
+import { textWindows } from './text-windows.ts';
+import { linesInWindows } from './window-lines.ts';
+import type { PlateRead, PlateReader, RgbImage } from './types.ts';
 
 /**
  * 'ppocr': the generic recogniser's reading; 'plate': the plate recogniser re-reads each selected
@@ -45,9 +50,21 @@ export interface PlateReaderOptions {
   recognizer?: RecognizerChoice;
   /** At most this many selected plates per image are read again by the plate recogniser (default 4). */
   maxPlateReads?: number;
+  /**
+   * 'gate': the plate detector (models/plate-det.onnx) runs first and the text detector reads
+   * only windows around the plates it finds; the whole frame is read as before when it finds
+   * none or no plate is selected in its windows. 'off': the text detector reads the whole frame.
+   */
+  plateDetector?: PlateDetectorChoice;
+  /** Plate detector peaks below this are not plates (default 0.2). */
+  plateThreshold?: number;
 }
 
+export type PlateDetectorChoice = 'gate' | 'off';
+export const PLATE_DETECTOR_CHOICES: readonly PlateDetectorChoice[] = ['gate', 'off'];
+
 export const DEFAULT_RECOGNIZER: RecognizerChoice = 'ensemble';
+export const DEFAULT_PLATE_DETECTOR_CHOICE: PlateDetectorChoice = 'gate';
 
 /** Geometry alone rules out some lines before recognition: too small or standing upright. */
 export function worthReading(line: TextLine): boolean {
@@ -66,8 +83,18 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
   });
   let recogniser: TextRecogniser | undefined;
   let plateRec: PlateRecogniser | undefined;
+  let plateDet: PlateDetector | undefined;
   const choice = opts.recognizer ?? DEFAULT_RECOGNIZER;
   try {
+    if ((opts.plateDetector ?? DEFAULT_PLATE_DETECTOR_CHOICE) === 'gate') {
+      const model = requireModel(models, 'plate-det', opts.modelsDir);
+      plateDet = await createPlateDetector(model.path, {
+        ...DEFAULT_PLATE_DETECTOR,
+        threads: opts.threads,
+        ...(opts.plateThreshold === undefined ? {} : { threshold: opts.plateThreshold }),
+      });
+      if (opts.warmUp !== false) await plateDet.detect({ width: 64, height: 64, data: Buffer.alloc(64 * 64 * 3, 128) });
+    }
     recogniser = await createTextRecogniser(rec.path, keys.path, {
       threads: opts.threads,
       ...(opts.recMinWidth === undefined ? {} : { minWidth: opts.recMinWidth }),
@@ -89,6 +116,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
     await detector.close();
     await recogniser?.close();
     await plateRec?.close();
+    await plateDet?.close();
     throw err;
   }
   const textRec = recogniser;
@@ -101,34 +129,70 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
       if (image.data.length !== image.width * image.height * 3) {
         throw new AlprError('IMAGE_UNREADABLE', `image buffer holds ${image.data.length} bytes, not ${image.width}x${image.height} RGB`);
       }
-      const lines = (await detector.detect(image))
-        .filter(worthReading)
-        .sort((a, b) => b.rect.h * b.score - a.rect.h * a.score)
-        .slice(0, maxLines);
-      if (lines.length === 0) return [];
-      const readings = await textRec.recognise(image, lines.map((l) => l.rect));
-      const reads = lines.map((l, i) => lineRead(l, readings[i]!));
-      const plates = selectPlates(joinStacked(reads), select);
-      if (!plateRec || plates.length === 0) return plates;
-      const reread: { index: number; rect: NonNullable<ReturnType<typeof plateCropFor>> }[] = [];
-      plates.slice(0, maxPlateReads).forEach((p, index) => {
-        const rect = plateCropFor(p.box, lines);
-        if (rect) reread.push({ index, rect });
-      });
-      const plateReadings = await plateRec.recognise(
-        image,
-        reread.map((r) => r.rect),
-      );
-      const out: PlateRead[] = [...plates];
-      reread.forEach((r, k) => {
-        out[r.index] = withPlateReading(plates[r.index]!, plateReadings[k]!, { ...DEFAULT_REREAD_OPTIONS, choose: choice === 'ensemble' ? 'confident' : 'plate' });
-      });
-      return out;
+      if (plateDet) {
+        const found = await plateDet.detect(image);
+        if (found.length > 0) {
+          const scene = image.sceneSize ?? image;
+          const quantum = 32 / (opts.detMaxSide / Math.max(scene.width, scene.height));
+          const windows = textWindows(
+            found.map((f) => f.box),
+            image.width,
+            image.height,
+            { quantum },
+          );
+          const gated = await readLines(image, await linesInWindows(detector, image, windows));
+          // Nothing plate-like in the windows: the detector missed the plate, read the whole frame.
+          if (gated.plates.length > 0) return (await finish(image, gated)).map((p) => withDetectorScore(p, found));
+        }
+      }
+      return finish(image, await readLines(image, await detector.detect(image)));
     },
     async close() {
       await detector.close();
       await textRec.close();
       await plateRec?.close();
+      await plateDet?.close();
     },
   };
+
+  async function readLines(image: RgbImage, found: TextLine[]): Promise<{ lines: TextLine[]; plates: PlateRead[] }> {
+    const lines = found
+      .filter(worthReading)
+      .sort((a, b) => b.rect.h * b.score - a.rect.h * a.score)
+      .slice(0, maxLines);
+    if (lines.length === 0) return { lines, plates: [] };
+    const readings = await textRec.recognise(image, lines.map((l) => l.rect));
+    const reads = lines.map((l, i) => lineRead(l, readings[i]!));
+    return { lines, plates: selectPlates(joinStacked(reads), select) };
+  }
+
+  async function finish(image: RgbImage, { lines, plates }: { lines: TextLine[]; plates: PlateRead[] }): Promise<PlateRead[]> {
+    if (!plateRec || plates.length === 0) return plates;
+    const reread: { index: number; rect: RotatedRect }[] = [];
+    plates.slice(0, maxPlateReads).forEach((p, index) => {
+      const rect = plateCropFor(p.box, lines);
+      if (rect) reread.push({ index, rect });
+    });
+    const plateReadings = await plateRec.recognise(
+      image,
+      reread.map((r) => r.rect),
+    );
+    const out: PlateRead[] = [...plates];
+    reread.forEach((r, k) => {
+      out[r.index] = withPlateReading(plates[r.index]!, plateReadings[k]!, { ...DEFAULT_REREAD_OPTIONS, choose: choice === 'ensemble' ? 'confident' : 'plate' });
+    });
+    return out;
+  }
+}
+
+/** The best score of the detected plates around a read plate's centre (their boxes grown by half). */
+function withDetectorScore(plate: PlateRead, found: readonly DetectedPlate[]): PlateRead {
+  const cx = plate.box.x + plate.box.w / 2;
+  const cy = plate.box.y + plate.box.h / 2;
+  let score: number | undefined;
+  for (const { box, score: s } of found) {
+    const near = Math.abs(cx - (box.x + box.w / 2)) <= box.w && Math.abs(cy - (box.y + box.h / 2)) <= box.h;
+    if (near && (score === undefined || s > score)) score = s;
+  }
+  return score === undefined ? plate : { ...plate, detectorScore: Math.round(score * 1000) / 1000 };
 }

@@ -30,6 +30,11 @@ export interface PlateRead {
    * tallest plausible text in the image (select.ts). Absent on reads made before it existed.
    */
   plateScore?: number;
+  /**
+   * The plate detector's score (0..1) for the region the plate was read in, when the reader was
+   * gated by it (reader.plateDetector 'gate'); absent when the plate was read from the whole frame.
+   */
+  detectorScore?: number;
 }
 
 export interface PlateChar {

@@ -25,5 +25,8 @@ describe('alpr-edge read', () => {
   it('rejects bad usage with exit status 2', () => {
     expect(cli('read').status).toBe(2);
     expect(cli('read', '--threads', 'x', 'a.jpg').stderr).toContain('--threads must be an integer');
+    const bad = cli('read', '--plate-detector', 'maybe', 'a.jpg');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--plate-detector must be one of gate, off');
   });
 });

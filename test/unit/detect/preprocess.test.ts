@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DET_MEAN, DET_STD, detInputSize, detTensor, padImage } from '../../../src/detect/preprocess.ts';
+import { DET_MEAN, DET_STD, detInputSize, detTensor, greyTensor, padImage } from '../../../src/detect/preprocess.ts';
 import type { RgbImage } from '../../../src/ocr/types.ts';
 
 function solid(width: number, height: number, rgb: [number, number, number]): RgbImage {
@@ -39,5 +39,24 @@ describe('detector pre-processing', () => {
     expect(p.height).toBe(3);
     expect([...p.data.subarray(15, 21)]).toEqual([10, 20, 30, 10, 20, 30]);
     expect([...p.data.subarray(0, 3)]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('plate detector pre-processing', () => {
+  it('writes one grey plane, 0.299 R + 0.587 G + 0.114 B scaled to -1..1', () => {
+    const t = greyTensor(solid(64, 36, [200, 100, 50]), { width: 32, height: 32 });
+    expect(t).toHaveLength(32 * 32);
+    const grey = 0.299 * 200 + 0.587 * 100 + 0.114 * 50;
+    expect(t[0]).toBeCloseTo(grey / 127.5 - 1, 4);
+    expect(t[1023]).toBeCloseTo(grey / 127.5 - 1, 4);
+    expect(greyTensor(solid(8, 8, [255, 255, 255]), { width: 32, height: 32 })[500]).toBeCloseTo(1, 5);
+  });
+
+  it('averages when shrinking 2x or more, so fine detail does not alias', () => {
+    // 1-pixel black/white columns shrunk 4x: every input pixel is the mean, mid grey.
+    const img = solid(128, 32, [0, 0, 0]);
+    for (let y = 0; y < 32; y++) for (let x = 0; x < 128; x += 2) img.data.fill(255, (y * 128 + x) * 3, (y * 128 + x) * 3 + 3);
+    const t = greyTensor(img, { width: 32, height: 32 });
+    for (const v of [t[0], t[17], t[1023]]) expect(Math.abs(v!)).toBeLessThan(0.01); // 128 of 255 after rounding
   });
 });

@@ -71,14 +71,17 @@ describe('model manifest', () => {
 
   it('ships a manifest whose files are installed and match', async () => {
     const manifest = loadManifest(manifestPathOf());
-    expect(manifest.models.map((m) => m.name)).toEqual(['det', 'rec', 'rec-keys', 'plate-rec', 'plate-rec-keys']);
+    expect(manifest.models.map((m) => m.name)).toEqual(['det', 'rec', 'rec-keys', 'plate-rec', 'plate-rec-keys', 'plate-det']);
     const models = await verifyModels();
     expect(models.get('rec')?.path).toMatch(/ch_PP-OCRv4_rec_infer\.onnx$/);
     expect(models.get('plate-rec')?.path).toMatch(/models\/plate-rec\.onnx$/);
-    // The project's own model says exactly what it was trained on and how to rebuild it.
-    const plate = manifest.models.find((m) => m.name === 'plate-rec')!;
-    expect(plate.training?.command).toContain('scripts/train/build_models.sh');
-    expect(plate.training?.data.join('\n')).toContain('never seen: openalpr-us-dev');
+    expect(models.get('plate-det')?.path).toMatch(/models\/plate-det\.onnx$/);
+    // The project's own models say exactly what they were trained on and how to rebuild them.
+    for (const name of ['plate-rec', 'plate-det']) {
+      const own = manifest.models.find((m) => m.name === name)!;
+      expect(own.training?.command).toContain('scripts/train/build_models.sh');
+      expect(own.training?.data.join('\n')).toContain('never seen: openalpr-us-dev');
+    }
   });
 
   it('rejects a training record without its data list', async () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
+import { createPlateDetector } from '../../../src/detect/plate-detector.ts';
+import { requireModel, verifyModels } from '../../../src/models/manifest.ts';
 import { createPlateReader } from '../../../src/ocr/reader.ts';
 import type { PlateReader, RgbImage } from '../../../src/ocr/types.ts';
 
@@ -19,7 +21,7 @@ async function scene(text: string): Promise<RgbImage> {
 describe('plate reader (PP-OCRv4)', () => {
   let reader: PlateReader;
   beforeAll(async () => {
-    reader = await createPlateReader({ detMaxSide: 640, threads: 1 });
+    reader = await createPlateReader({ detMaxSide: 640, threads: 1, plateDetector: 'off' });
   });
   afterAll(async () => {
     await reader.close();
@@ -28,6 +30,7 @@ describe('plate reader (PP-OCRv4)', () => {
   it('reads a rendered plate and places its box on the plate', async () => {
     const plates = await reader.read(await scene('7ABC123'));
     expect(plates[0]?.text).toBe('7ABC123');
+    expect(plates[0]!.detectorScore).toBeUndefined();
     expect(plates[0]!.confidence).toBeGreaterThan(0.8);
     const b = plates[0]!.box;
     expect(b.x).toBeGreaterThanOrEqual(200);
@@ -63,5 +66,46 @@ describe('plate reader with the plate recogniser (recognizer: plate)', () => {
     // Whichever recogniser is right, the generic reading stays on offer for hot-list matching.
     expect([p.text, ...p.candidates.map((c) => c.text)]).toContain('7ABC123');
     expect(p.box.x).toBeGreaterThanOrEqual(200);
+  });
+});
+
+describe('plate reader gated by the plate detector (plateDetector: gate)', () => {
+  let reader: PlateReader;
+  beforeAll(async () => {
+    reader = await createPlateReader({ detMaxSide: 640, threads: 1, plateDetector: 'gate' });
+  });
+  afterAll(async () => {
+    await reader.close();
+  });
+
+  it('the plate detector puts its best box on the plate, not on the timestamp', async () => {
+    const model = requireModel(await verifyModels(), 'plate-det');
+    const det = await createPlateDetector(model.path, { longSide: 512, threads: 1, threshold: 0.2, maxPlates: 4 });
+    try {
+      const found = await det.detect(await scene('7ABC123'));
+      expect(found.length).toBeGreaterThan(0);
+      const { box, score } = found[0]!;
+      expect(score).toBeGreaterThan(0.5);
+      // The plate is drawn at 220..420 x 170..234.
+      expect(box.x + box.w / 2).toBeGreaterThan(280);
+      expect(box.x + box.w / 2).toBeLessThan(360);
+      expect(box.y + box.h / 2).toBeGreaterThan(180);
+      expect(box.y + box.h / 2).toBeLessThan(225);
+    } finally {
+      await det.close();
+    }
+  });
+
+  it('reads the plate from the window the detector gives, with the detector score', async () => {
+    const plates = await reader.read(await scene('7ABC123'));
+    expect(plates[0]?.text).toBe('7ABC123');
+    // Only a plate read in a detector window carries the detector's score.
+    expect(plates[0]!.detectorScore).toBeGreaterThan(0.5);
+    expect(plates[0]!.box.x).toBeGreaterThanOrEqual(200);
+    expect(plates[0]!.box.x + plates[0]!.box.w).toBeLessThanOrEqual(440);
+  });
+
+  it('returns no plates for an empty scene (nothing found, the whole-frame pass finds nothing either)', async () => {
+    expect(await reader.read({ width: 320, height: 240, data: Buffer.alloc(320 * 240 * 3, 120) })).toEqual([]);
   });
 });
