@@ -52,8 +52,8 @@ export interface PlateReaderOptions {
   maxPlateReads?: number;
   /**
    * 'gate': the plate detector (models/plate-det.onnx) runs first and the text detector reads
-   * only windows around the plates it finds; the whole frame is read as before when it finds
-   * none or no plate is selected in its windows. 'off': the text detector reads the whole frame.
+   * only windows around the plates it finds: none found, no plates; found but no plate read in
+   * the windows, the whole frame. 'off': the text detector reads the whole frame.
    */
   plateDetector?: PlateDetectorChoice;
   /** Plate detector peaks below this are not plates (default 0.2). */
@@ -130,20 +130,26 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
         throw new AlprError('IMAGE_UNREADABLE', `image buffer holds ${image.data.length} bytes, not ${image.width}x${image.height} RGB`);
       }
       if (plateDet) {
+        // A frame where the plate detector finds no plate costs only its run: most frames of a
+        // roadside camera hold none, and reading them whole "just in case" would cost the full
+        // text detector on every empty frame (a plate missed in one frame of a pass is usually
+        // found in the next).
         const found = await plateDet.detect(image);
-        if (found.length > 0) {
-          const scene = image.sceneSize ?? image;
-          const quantum = 32 / (opts.detMaxSide / Math.max(scene.width, scene.height));
-          const windows = textWindows(
-            found.map((f) => f.box),
-            image.width,
-            image.height,
-            { quantum },
-          );
-          const gated = await readLines(image, await linesInWindows(detector, image, windows));
-          // Nothing plate-like in the windows: the detector missed the plate, read the whole frame.
-          if (gated.plates.length > 0) return (await finish(image, gated)).map((p) => withDetectorScore(p, found));
-        }
+        if (found.length === 0) return [];
+        const scene = image.sceneSize ?? image;
+        // 32 text-detector input pixels, in image pixels: windows on the whole frame's grid.
+        const quantum = (32 * Math.max(scene.width, scene.height)) / opts.detMaxSide;
+        const windows = textWindows(
+          found.map((f) => f.box),
+          image.width,
+          image.height,
+          { quantum },
+        );
+        const gated = await readLines(image, await linesInWindows(detector, image, windows));
+        if (gated.plates.length > 0) return (await finish(image, gated)).map((p) => withDetectorScore(p, found));
+        // Something plate-like but no plate read in its windows: the text detector can lose a
+        // small plate's line in a window (its outline depends on the whole input), so read the
+        // whole frame.
       }
       return finish(image, await readLines(image, await detector.detect(image)));
     },

@@ -105,7 +105,7 @@ describe('plate reader gated by the plate detector (plateDetector: gate)', () =>
     expect(plates[0]!.box.x + plates[0]!.box.w).toBeLessThanOrEqual(440);
   });
 
-  it('returns no plates for an empty scene (nothing found, the whole-frame pass finds nothing either)', async () => {
+  it('returns no plates for an empty scene, where the detector finds nothing', async () => {
     expect(await reader.read({ width: 320, height: 240, data: Buffer.alloc(320 * 240 * 3, 120) })).toEqual([]);
   });
 });
