@@ -12,7 +12,9 @@ import { join, resolve } from 'node:path';
 import { App } from '../../src/app/app.ts';
 import type { Frame } from '../../src/capture/frame.ts';
 import { VideoFileSource } from '../../src/capture/video-file.ts';
+import { z } from 'zod';
 import { parseConfigText } from '../../src/config/load.ts';
+import { configSchema } from '../../src/config/schema.ts';
 import { parseTruthCsv } from '../../src/eval/video-score.ts';
 import { createPlateReader } from '../../src/ocr/reader.ts';
 import { createWorkerPlateReader } from '../../src/ocr/worker-reader.ts';
@@ -130,14 +132,17 @@ async function realtime(cameras: number, reader: PlateReader, ctx: BenchContext,
 
 export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
-  const inThread = await createPlateReader({ detMaxSide: 1280, threads: 2 });
+  // The config's reader.plateDetector unless PIPELINE_BENCH_PLATE_DETECTOR (gate|off) says otherwise.
+  const plateDetector = z.enum(['gate', 'off']).parse(process.env.PIPELINE_BENCH_PLATE_DETECTOR ?? configSchema.shape.reader.parse(undefined).plateDetector);
+  ctx.log(`reader.plateDetector: ${plateDetector}`);
+  const inThread = await createPlateReader({ detMaxSide: 1280, threads: 2, plateDetector });
   try {
     figures.push(...(await readerAlone(inThread, ctx)));
   } finally {
     await inThread.close();
   }
   // The daemon reads in a worker thread (as App does), so capture keeps real time and drops stale frames.
-  const worker = await createWorkerPlateReader({ detMaxSide: 1280, threads: 2 });
+  const worker = await createWorkerPlateReader({ detMaxSide: 1280, threads: 2, plateDetector });
   try {
     const runs = Number(process.env.PIPELINE_BENCH_RUNS ?? 3);
     figures.push(...(await realtime(1, worker, ctx, runs)));

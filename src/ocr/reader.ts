@@ -64,7 +64,8 @@ export type PlateDetectorChoice = 'gate' | 'off';
 export const PLATE_DETECTOR_CHOICES: readonly PlateDetectorChoice[] = ['gate', 'off'];
 
 export const DEFAULT_RECOGNIZER: RecognizerChoice = 'ensemble';
-export const DEFAULT_PLATE_DETECTOR_CHOICE: PlateDetectorChoice = 'gate';
+/** Off until the gate is as sure as the whole-frame read in video (docs/accuracy.md, 2026-11-29). */
+export const DEFAULT_PLATE_DETECTOR_CHOICE: PlateDetectorChoice = 'off';
 
 /** Geometry alone rules out some lines before recognition: too small or standing upright. */
 export function worthReading(line: TextLine): boolean {
