@@ -23,7 +23,8 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compose_scenes import DET_LONG_SIDE, STRIDE, SceneComposer, load_scene_images, plate_images  # noqa: E402
-from dataset import DEFAULT_ROOT, TRAIN_SCENE_SETS  # noqa: E402
+from dataset import TRAIN_SCENE_SETS  # noqa: E402
+from run_setup import add_run_args, start_run  # noqa: E402
 from split import split_of  # noqa: E402
 
 
@@ -161,23 +162,10 @@ def export(net, path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--minutes", type=float, default=20, help="wall-clock training budget (the schedule follows it unless --steps is given)")
-    ap.add_argument("--steps", type=int, default=0, help="train exactly this many steps (reproducible)")
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=3e-3)
-    ap.add_argument("--seed", type=int, default=7)
+    add_run_args(ap, minutes=20, batch=16, lr=3e-3, out_help="output folder: plate-det.onnx, det-metrics.json")
     ap.add_argument("--synth", type=int, default=600, help="synthetic plates rendered up front for pasting")
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--datasets", default=DEFAULT_ROOT)
-    ap.add_argument("--out", required=True, help="output folder: plate-det.onnx, det-metrics.json")
     a = ap.parse_args()
-
-    torch.manual_seed(a.seed)
-    torch.set_num_threads(a.threads)
-    cv2.setNumThreads(1)
-    rng = np.random.default_rng(a.seed)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    os.makedirs(a.out, exist_ok=True)
+    rng, device = start_run(a)
     scenes = load_scene_images(a.datasets)
     train = [s for s in scenes if split_of(s[2]) == "train"]
     val = [s for s in scenes if split_of(s[2]) == "val"]

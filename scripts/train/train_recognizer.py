@@ -22,7 +22,8 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from augment import IN_H, IN_W, prepare  # noqa: E402
-from dataset import ALPHABET, DEFAULT_ROOT, TRAIN_SCENE_SETS, load_real  # noqa: E402
+from dataset import ALPHABET, TRAIN_SCENE_SETS, load_real  # noqa: E402
+from run_setup import add_run_args, start_run  # noqa: E402
 from synth_plates import SynthPlates  # noqa: E402
 
 BLANK = 0  # class 0 is the CTC blank; class i+1 is ALPHABET[i]
@@ -106,29 +107,13 @@ def evaluate(net, samples, device):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--minutes", type=float, default=30, help="wall-clock training budget (the schedule follows it unless --steps is given)")
-    ap.add_argument("--steps", type=int, default=0,
-                    help="train exactly this many steps (reproducible: the schedule follows steps, --minutes only caps the time)")
+    add_run_args(ap, minutes=30, batch=32, lr=2e-3, out_help="output folder: plate-rec.onnx, plate-rec.keys, metrics.json")
     ap.add_argument("--clean-share", type=float, default=0.15, help="share of the budget on clean real crops (no augmentation)")
     ap.add_argument("--real-share", type=float, default=0.45, help="phase 1 (real only, augmentation growing) share of the budget")
     ap.add_argument("--synth-frac", type=float, default=0.4, help="share of synthetic plates in phase 2 batches")
     ap.add_argument("--synth-pool", type=int, default=2000, help="clean synthetic plates rendered up front")
-    ap.add_argument("--batch", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--seed", type=int, default=7)
-    # One thread: on the shared 2-core box (load 10+) two threads made each step ~4x slower
-    # (OpenMP workers waiting for each other); on a quiet machine 2 is a little faster.
-    ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--datasets", default=DEFAULT_ROOT)
-    ap.add_argument("--out", required=True, help="output folder: plate-rec.onnx, plate-rec.keys, metrics.json")
     a = ap.parse_args()
-
-    torch.manual_seed(a.seed)
-    torch.set_num_threads(a.threads)
-    cv2.setNumThreads(1)
-    rng = np.random.default_rng(a.seed)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    os.makedirs(a.out, exist_ok=True)
+    rng, device = start_run(a)
 
     train, val = load_real(a.datasets)
     print(f"real train {len(train)}, val {len(val)}; device {device}", flush=True)
