@@ -20,7 +20,7 @@ import { DEFAULT_SELECT_OPTIONS, selectPlates, type SelectOptions } from './sele
 import { joinStacked } from './stacked.ts';
 import { textWindows } from './text-windows.ts';
 import { linesInWindows } from './window-lines.ts';
-import type { PlateRead, PlateReader, RgbImage } from './types.ts';
+import type { Box, PlateRead, PlateReader, RgbImage } from './types.ts';
 
 /**
  * 'ppocr': the generic recogniser's reading; 'plate': the plate recogniser re-reads each selected
@@ -146,6 +146,12 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
           image.height,
           { quantum },
         );
+        if (windowArea(windows) >= WHOLE_FRAME_SHARE * image.width * image.height) {
+          // Close-up plates: their windows cover most of the frame, so reading the frame itself
+          // costs no more and keeps one input shape (a new shape per frame made single reads
+          // take up to a second under load).
+          return (await finish(image, await readLines(image, await detector.detect(image)))).map((p) => withDetectorScore(p, found));
+        }
         const gated = await readLines(image, await linesInWindows(detector, image, windows));
         if (gated.plates.length > 0) return (await finish(image, gated)).map((p) => withDetectorScore(p, found));
         // Something plate-like but no plate read in its windows: the text detector can lose a
@@ -190,6 +196,13 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
     });
     return out;
   }
+}
+
+/** Windows covering at least this share of the image: the whole image is read instead. */
+export const WHOLE_FRAME_SHARE = 0.5;
+
+function windowArea(windows: readonly Box[]): number {
+  return windows.reduce((sum, w) => sum + w.w * w.h, 0);
 }
 
 /** The best score of the detected plates around a read plate's centre (their boxes grown by half). */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { createPlateDetector } from '../../../src/detect/plate-detector.ts';
+import { createPlateDetector, DEFAULT_PLATE_DETECTOR } from '../../../src/detect/plate-detector.ts';
 import { requireModel, verifyModels } from '../../../src/models/manifest.ts';
 import { createPlateReader } from '../../../src/ocr/reader.ts';
 import type { PlateReader, RgbImage } from '../../../src/ocr/types.ts';
@@ -12,6 +12,19 @@ async function scene(text: string): Promise<RgbImage> {
     <rect x="150" y="110" width="340" height="140" fill="#3a3c40"/>
     <rect x="220" y="170" width="200" height="64" rx="6" fill="#ffffff" stroke="#222" stroke-width="3"/>
     <text x="320" y="221" font-family="DejaVu Sans" font-weight="bold" font-size="44" text-anchor="middle" fill="#000">${text}</text>
+    <text x="8" y="20" font-family="DejaVu Sans Mono" font-size="14" fill="#fff">2024-05-01 12:30:45</text>
+  </svg>`;
+  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
+}
+
+/** A grey 1280x720 road scene with a plate of 200x64 px reading `text`, a third of the frame's width away from the edges. */
+async function wideScene(text: string): Promise<RgbImage> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="720">
+    <rect width="1280" height="720" fill="#6b6e72"/>
+    <rect x="470" y="300" width="340" height="140" fill="#3a3c40"/>
+    <rect x="540" y="360" width="200" height="64" rx="6" fill="#ffffff" stroke="#222" stroke-width="3"/>
+    <text x="640" y="411" font-family="DejaVu Sans" font-weight="bold" font-size="44" text-anchor="middle" fill="#000">${text}</text>
     <text x="8" y="20" font-family="DejaVu Sans Mono" font-size="14" fill="#fff">2024-05-01 12:30:45</text>
   </svg>`;
   const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -96,13 +109,20 @@ describe('plate reader gated by the plate detector (plateDetector: gate)', () =>
     }
   });
 
-  it('reads the plate from the window the detector gives, with the detector score', async () => {
+  it('reads a plate from the window the detector gives, with the detector score', async () => {
+    const plates = await reader.read(await wideScene('7ABC123'));
+    expect(plates[0]?.text).toBe('7ABC123');
+    // Only a plate found by the plate detector carries its score (at least the threshold, 0.3).
+    expect(plates[0]!.detectorScore).toBeGreaterThanOrEqual(DEFAULT_PLATE_DETECTOR.threshold);
+    expect(plates[0]!.box.x).toBeGreaterThanOrEqual(530);
+    expect(plates[0]!.box.x + plates[0]!.box.w).toBeLessThanOrEqual(750);
+  });
+
+  it('reads a close-up plate, whose window would cover most of the frame, from the whole frame', async () => {
+    // The 200x64 plate of a 640x360 scene: a 4x5 window would be nearly all of it.
     const plates = await reader.read(await scene('7ABC123'));
     expect(plates[0]?.text).toBe('7ABC123');
-    // Only a plate read in a detector window carries the detector's score.
     expect(plates[0]!.detectorScore).toBeGreaterThan(0.5);
-    expect(plates[0]!.box.x).toBeGreaterThanOrEqual(200);
-    expect(plates[0]!.box.x + plates[0]!.box.w).toBeLessThanOrEqual(440);
   });
 
   it('returns no plates for an empty scene, where the detector finds nothing', async () => {
