@@ -3,7 +3,7 @@
  * scripts/fixtures/gen-scene-videos.ts), one video at a time, and adds the figures up:
  * vehicles, reads, correct, duplicates, missed, false reads, the mean single-frame accuracy
  * and the voted accuracy (correct / vehicles). Run with
- *   npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--json FILE]
+ *   npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--plate-detector gate|off] [--json FILE]
  *   npx tsx scripts/eval-videos.ts --summarize FILE      (prints the summary of a saved --json run)
  * --every K keeps every K-th video in name order (1st, K+1-th, ...), for a shorter run.
  * Besides eval-video's own scoring, the summary sorts each pass's reads into plate reads (within
@@ -206,8 +206,8 @@ export function totalsTable(t: Totals): string {
   ].join('\n');
 }
 
-async function evalOne(video: string, truth: string, maxFps: string | undefined): Promise<VideoResult> {
-  const args = ['alpr-edge', 'eval-video', '--video', video, '--truth', truth, ...(maxFps ? ['--max-fps', maxFps] : [])];
+async function evalOne(video: string, truth: string, maxFps: string | undefined, plateDetector: string | undefined): Promise<VideoResult> {
+  const args = ['alpr-edge', 'eval-video', '--video', video, '--truth', truth, ...(maxFps ? ['--max-fps', maxFps] : []), ...(plateDetector ? ['--plate-detector', plateDetector] : [])];
   const started = Date.now();
   const child = spawn('npx', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -265,6 +265,7 @@ async function main(): Promise<void> {
       dir: { type: 'string' },
       every: { type: 'string' },
       'max-fps': { type: 'string' },
+      'plate-detector': { type: 'string' },
       json: { type: 'string' },
       summarize: { type: 'string' },
     },
@@ -292,7 +293,7 @@ async function main(): Promise<void> {
   for (const name of chosen) {
     const video = join(dir, name);
     try {
-      const r = { ...(await evalOne(video, truthOf(video), values['max-fps'])), plate: plateOf(video) };
+      const r = { ...(await evalOne(video, truthOf(video), values['max-fps'], values['plate-detector'])), plate: plateOf(video) };
       results.push(r);
       process.stdout.write(`${videoLine(r)}\n`);
     } catch (err) {
