@@ -329,7 +329,7 @@ const readerSchema = z
       .enum(['gate', 'off'])
       .default('off')
       .describe(
-        "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (a frame where it finds none costs only the small detector; where no plate is read in its windows the whole frame is read); 'off' runs the text detector on the whole frame of every frame (see docs/accuracy.md).",
+        "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (a frame where it finds none costs only the small detector; where its windows would cover half the frame or give no plate, the whole frame is read); 'off' runs the text detector on the whole frame of every frame (see docs/accuracy.md).",
       ),
     modelsDir: z
       .string()

@@ -7,6 +7,7 @@
  */
 import { createTextDetector } from '../detect/text-detector.ts';
 import type { TextLine } from '../detect/db-postprocess.ts';
+import type { RotatedRect } from '../detect/geometry.ts';
 import { createPlateDetector, DEFAULT_PLATE_DETECTOR, type PlateDetector } from '../detect/plate-detector.ts';
 import type { DetectedPlate } from '../detect/plate-heatmap.ts';
 import { AlprError } from '../errors.ts';
@@ -14,7 +15,6 @@ import { requireModel, verifyModels } from '../models/manifest.ts';
 import { lineRead } from './clean.ts';
 import { createPlateRecogniser, type PlateRecogniser } from './plate-recogniser.ts';
 import { DEFAULT_REREAD_OPTIONS, plateCropFor, withPlateReading } from './plate-reread.ts';
-import type { RotatedRect } from '../detect/geometry.ts';
 import { createTextRecogniser, type TextRecogniser } from './recogniser.ts';
 import { DEFAULT_SELECT_OPTIONS, selectPlates, type SelectOptions } from './select.ts';
 import { joinStacked } from './stacked.ts';
@@ -52,11 +52,12 @@ export interface PlateReaderOptions {
   maxPlateReads?: number;
   /**
    * 'gate': the plate detector (models/plate-det.onnx) runs first and the text detector reads
-   * only windows around the plates it finds: none found, no plates; found but no plate read in
-   * the windows, the whole frame. 'off': the text detector reads the whole frame.
+   * only windows around the plates it finds: none found, no plates; windows covering half the
+   * frame or more, or no plate read in them, the whole frame. 'off': the text detector reads
+   * the whole frame.
    */
   plateDetector?: PlateDetectorChoice;
-  /** Plate detector peaks below this are not plates (default 0.2). */
+  /** Plate detector peaks below this are not plates (default DEFAULT_PLATE_DETECTOR.threshold, 0.3). */
   plateThreshold?: number;
 }
 
@@ -64,7 +65,10 @@ export type PlateDetectorChoice = 'gate' | 'off';
 export const PLATE_DETECTOR_CHOICES: readonly PlateDetectorChoice[] = ['gate', 'off'];
 
 export const DEFAULT_RECOGNIZER: RecognizerChoice = 'ensemble';
-/** Off until the gate is as sure as the whole-frame read in video (docs/accuracy.md, 2026-11-29). */
+/**
+ * Off (the config schema's default too): the gate halves the CPU of real scenes but loses a
+ * little on single images (docs/accuracy.md, 2026-11-29); boxes with several cameras gain more.
+ */
 export const DEFAULT_PLATE_DETECTOR_CHOICE: PlateDetectorChoice = 'off';
 
 /** Geometry alone rules out some lines before recognition: too small or standing upright. */

@@ -31,8 +31,9 @@ export interface PlateRead {
    */
   plateScore?: number;
   /**
-   * The plate detector's score (0..1) for the region the plate was read in, when the reader was
-   * gated by it (reader.plateDetector 'gate'); absent when the plate was read from the whole frame.
+   * The plate detector's best score (0..1) for a detection at this plate, when the reader is
+   * gated by it (reader.plateDetector 'gate'); absent with the gate off, and for plates read by
+   * the whole-frame fallback after the detector's windows gave none.
    */
   detectorScore?: number;
 }
