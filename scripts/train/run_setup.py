@@ -1,6 +1,7 @@
 """What every training script shares: the budget, seed, thread and data arguments, and the start
 of a run (seeds, threads, the device: CUDA when torch sees a GPU, else the CPU)."""
 import os
+import time
 
 import cv2
 import numpy as np
@@ -30,3 +31,15 @@ def start_run(a):
     cv2.setNumThreads(1)
     os.makedirs(a.out, exist_ok=True)
     return np.random.default_rng(a.seed), torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def schedule(step, a, t0, warmup):
+    """Where a run stands: None once its budget is spent (--steps when given, and always
+    --minutes), else (frac, lr): frac the share of the run done, lr rising linearly from a tenth
+    of --lr over the first `warmup` of the run, then a cosine decay to 0."""
+    elapsed = (time.time() - t0) / (a.minutes * 60)
+    frac = step / a.steps if a.steps else elapsed
+    if frac >= 1 or elapsed >= 1:
+        return None
+    lr = a.lr * (0.5 * (1 + np.cos(np.pi * frac))) if frac > warmup else a.lr * max(0.1, frac / warmup)
+    return frac, lr

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compose_scenes import DET_LONG_SIDE, STRIDE, SceneComposer, load_scene_images, plate_images  # noqa: E402
 from dataset import TRAIN_SCENE_SETS  # noqa: E402
-from run_setup import add_run_args, start_run  # noqa: E402
+from run_setup import add_run_args, schedule, start_run  # noqa: E402
 from split import split_of  # noqa: E402
 
 
@@ -179,12 +179,8 @@ def main():
     budget = a.minutes * 60
     t0 = time.time()
     step, history, last_eval = 0, [], t0
-    while True:
-        elapsed = (time.time() - t0) / budget
-        frac = step / a.steps if a.steps else elapsed
-        if frac >= 1 or elapsed >= 1:
-            break
-        lr = a.lr * (0.5 * (1 + np.cos(np.pi * frac))) if frac > 0.05 else a.lr * max(0.1, frac / 0.05)
+    while (now := schedule(step, a, t0, warmup=0.05)) is not None:
+        _, lr = now
         for g in opt.param_groups:
             g["lr"] = lr
         xs, hs, ss, ms = [], [], [], []

@@ -23,7 +23,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from augment import IN_H, IN_W, prepare  # noqa: E402
 from dataset import ALPHABET, TRAIN_SCENE_SETS, load_real  # noqa: E402
-from run_setup import add_run_args, start_run  # noqa: E402
+from run_setup import add_run_args, schedule, start_run  # noqa: E402
 from synth_plates import SynthPlates  # noqa: E402
 
 BLANK = 0  # class 0 is the CTC blank; class i+1 is ALPHABET[i]
@@ -130,12 +130,8 @@ def main():
     t0 = time.time()
     step, history = 0, []
     last_eval = t0
-    while True:
-        elapsed = (time.time() - t0) / budget
-        frac = step / a.steps if a.steps else elapsed
-        if frac >= 1 or elapsed >= 1:
-            break
-        lr = a.lr * (0.5 * (1 + np.cos(np.pi * frac))) if frac > 0.1 else a.lr * max(0.1, frac / 0.1)
+    while (now := schedule(step, a, t0, warmup=0.1)) is not None:
+        frac, lr = now
         for g in opt.param_groups:
             g["lr"] = lr
         phase2 = frac >= a.real_share

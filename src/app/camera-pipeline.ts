@@ -11,7 +11,8 @@ import type { Logger } from '../platform/logger.ts';
 import type { CameraState } from './health.ts';
 import type { PlateTracker, TrackEvent, TrackFinal } from '../track/tracker.ts';
 import { reduceRgb } from '../alerts/hit-frame.ts';
-import { cropRgb, cutPlate, withFrame, type PlatePixels } from './plate-pixels.ts';
+import { cropRgb } from '../ocr/crop-rgb.ts';
+import { cutPlate, withFrame, type PlatePixels } from './plate-pixels.ts';
 import { boxCentreInRoi, roiReadWindow, type Roi } from '../track/roi.ts';
 
 /** A finished vehicle pass: the voted decision and the pixels of its best observation. */

@@ -5,8 +5,6 @@
 import { cropRgb } from '../ocr/crop-rgb.ts';
 import type { Box, RgbImage } from '../ocr/types.ts';
 
-export { cropRgb };
-
 export interface PlatePixels {
   image: RgbImage;
   /** The plate box in `image` coordinates. */

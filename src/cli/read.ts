@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { decodeImageFile } from '../capture/decode-image.ts';
 import { configSchema } from '../config/schema.ts';
 import { AlprError, isAlprError } from '../errors.ts';
-import { PLATE_DETECTOR_CHOICES, RECOGNIZER_CHOICES, createPlateReader, type PlateReaderOptions, type RecognizerChoice } from '../ocr/reader.ts';
+import { PLATE_DETECTOR_CHOICES, RECOGNIZER_CHOICES, createPlateReader, type PlateReaderOptions } from '../ocr/reader.ts';
 
 export const READER_FLAGS = {
   'det-max-side': { type: 'string' },
@@ -36,12 +36,10 @@ export function readerOptionsFrom(
   usage: string,
 ): PlateReaderOptions {
   const defaults = configSchema.shape.reader.parse(undefined);
-  const recognizer = values.recognizer ?? defaults.recognizer;
-  if (!(RECOGNIZER_CHOICES as readonly string[]).includes(recognizer)) throw new AlprError('USAGE', `--recognizer must be one of ${RECOGNIZER_CHOICES.join(', ')}\n${usage}`);
   const opts: PlateReaderOptions = {
     detMaxSide: intFlag(values['det-max-side'], 'det-max-side', 320, 2048, defaults.detMaxSide, usage),
     threads: intFlag(values.threads, 'threads', 1, 16, defaults.threads, usage),
-    recognizer: recognizer as RecognizerChoice,
+    recognizer: choiceFlag(values.recognizer, 'recognizer', RECOGNIZER_CHOICES, defaults.recognizer, usage),
     plateDetector: choiceFlag(values['plate-detector'], 'plate-detector', PLATE_DETECTOR_CHOICES, defaults.plateDetector, usage),
   };
   if (values['models-dir']) opts.modelsDir = values['models-dir'];

@@ -120,11 +120,16 @@ export function boxArea(b: Box): number {
   return Math.max(0, b.w) * Math.max(0, b.h);
 }
 
-/** Intersection over union of two axis-aligned boxes. */
-export function iou(a: Box, b: Box): number {
+/** Area shared by two axis-aligned boxes (0 when they do not overlap). */
+export function intersectionArea(a: Box, b: Box): number {
   const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
   const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
+  return ix * iy;
+}
+
+/** Intersection over union of two axis-aligned boxes. */
+export function iou(a: Box, b: Box): number {
+  const inter = intersectionArea(a, b);
   const union = boxArea(a) + boxArea(b) - inter;
   return union > 0 ? inter / union : 0;
 }

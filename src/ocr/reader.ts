@@ -57,8 +57,6 @@ export interface PlateReaderOptions {
    * the whole frame.
    */
   plateDetector?: PlateDetectorChoice;
-  /** Plate detector peaks below this are not plates (default DEFAULT_PLATE_DETECTOR.threshold, 0.3). */
-  plateThreshold?: number;
 }
 
 export type PlateDetectorChoice = 'gate' | 'off';
@@ -93,11 +91,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
   try {
     if ((opts.plateDetector ?? DEFAULT_PLATE_DETECTOR_CHOICE) === 'gate') {
       const model = requireModel(models, 'plate-det', opts.modelsDir);
-      plateDet = await createPlateDetector(model.path, {
-        ...DEFAULT_PLATE_DETECTOR,
-        threads: opts.threads,
-        ...(opts.plateThreshold === undefined ? {} : { threshold: opts.plateThreshold }),
-      });
+      plateDet = await createPlateDetector(model.path, { ...DEFAULT_PLATE_DETECTOR, threads: opts.threads });
       if (opts.warmUp !== false) await plateDet.detect({ width: 64, height: 64, data: Buffer.alloc(64 * 64 * 3, 128) });
     }
     recogniser = await createTextRecogniser(rec.path, keys.path, {
@@ -203,7 +197,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
 }
 
 /** Windows covering at least this share of the image: the whole image is read instead. */
-export const WHOLE_FRAME_SHARE = 0.5;
+const WHOLE_FRAME_SHARE = 0.5;
 
 function windowArea(windows: readonly Box[]): number {
   return windows.reduce((sum, w) => sum + w.w * w.h, 0);

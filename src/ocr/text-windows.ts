@@ -5,6 +5,7 @@
  * overlap stay apart (their union could be many times their area), and a line found in both is
  * kept once (window-lines.ts).
  */
+import { intersectionArea } from '../detect/geometry.ts';
 import type { Box } from './types.ts';
 
 export interface WindowOptions {
@@ -31,7 +32,7 @@ export interface WindowOptions {
  */
 export const DEFAULT_WINDOW_OPTIONS: WindowOptions = { widthFactor: 4, heightFactor: 5, minSide: 128, quantum: 1 };
 
-/** Whole-pixel windows inside a width x height image, merged where they overlap. */
+/** Whole-pixel windows inside a width x height image, merged where one mostly covers another. */
 export function textWindows(plates: readonly Box[], width: number, height: number, options: Partial<WindowOptions> = {}): Box[] {
   const opts = { ...DEFAULT_WINDOW_OPTIONS, ...options };
   let windows = plates
@@ -72,9 +73,8 @@ function clip(b: Box, width: number, height: number): Box | null {
 
 /** The two windows share at least half of the smaller one's area. */
 function mostlyCovers(a: Box, b: Box): boolean {
-  const ix = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-  const iy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
-  return ix > 0 && iy > 0 && ix * iy >= 0.5 * Math.min(a.w * a.h, b.w * b.h);
+  const shared = intersectionArea(a, b);
+  return shared > 0 && shared >= 0.5 * Math.min(a.w * a.h, b.w * b.h);
 }
 
 function union(a: Box, b: Box): Box {

@@ -1,6 +1,6 @@
 /** Runs the text detector on windows of an image and returns its lines in the image's coordinates. */
 import type { TextLine } from '../detect/db-postprocess.ts';
-import { iou } from '../detect/geometry.ts';
+import { intersectionArea, iou } from '../detect/geometry.ts';
 import type { TextDetector } from '../detect/text-detector.ts';
 import { cropRgb } from './crop-rgb.ts';
 import type { Box, RgbImage } from './types.ts';
@@ -31,14 +31,8 @@ export async function linesInWindows(detector: Pick<TextDetector, 'detect'>, ima
   return kept.map((k) => k.line);
 }
 
-function overlap(a: Box, b: Box): number {
-  const ix = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
-  const iy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
-  return ix > 0 && iy > 0 ? ix * iy : 0;
-}
-
 function sameLine(a: TextLine, b: TextLine): boolean {
-  return iou(a.box, b.box) >= 0.5 || overlap(a.box, b.box) >= 0.6 * Math.min(a.box.w * a.box.h, b.box.w * b.box.h);
+  return iou(a.box, b.box) >= 0.5 || intersectionArea(a.box, b.box) >= 0.6 * Math.min(a.box.w * a.box.h, b.box.w * b.box.h);
 }
 
 /** A whole line beats a fragment of it; between two near-equal outlines the detector's score decides. */

@@ -5,26 +5,17 @@ import { requireModel, verifyModels } from '../../../src/models/manifest.ts';
 import { createPlateReader } from '../../../src/ocr/reader.ts';
 import type { PlateReader, RgbImage } from '../../../src/ocr/types.ts';
 
-/** A grey 640x360 scene with a white plate reading `text` and a timestamp in the corner. */
-async function scene(text: string): Promise<RgbImage> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="640" height="360">
-    <rect width="640" height="360" fill="#6b6e72"/>
-    <rect x="150" y="110" width="340" height="140" fill="#3a3c40"/>
-    <rect x="220" y="170" width="200" height="64" rx="6" fill="#ffffff" stroke="#222" stroke-width="3"/>
-    <text x="320" y="221" font-family="DejaVu Sans" font-weight="bold" font-size="44" text-anchor="middle" fill="#000">${text}</text>
-    <text x="8" y="20" font-family="DejaVu Sans Mono" font-size="14" fill="#fff">2024-05-01 12:30:45</text>
-  </svg>`;
-  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, data };
-}
-
-/** A grey 1280x720 road scene with a plate of 200x64 px reading `text`, a third of the frame's width away from the edges. */
-async function wideScene(text: string): Promise<RgbImage> {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="720">
-    <rect width="1280" height="720" fill="#6b6e72"/>
-    <rect x="470" y="300" width="340" height="140" fill="#3a3c40"/>
-    <rect x="540" y="360" width="200" height="64" rx="6" fill="#ffffff" stroke="#222" stroke-width="3"/>
-    <text x="640" y="411" font-family="DejaVu Sans" font-weight="bold" font-size="44" text-anchor="middle" fill="#000">${text}</text>
+/**
+ * A grey scene (640x360 unless given) with a dark bumper and a 200x64 white plate reading `text`
+ * at its centre, and a timestamp in the corner.
+ */
+async function scene(text: string, width = 640, height = 360): Promise<RgbImage> {
+  const [cx, cy] = [width / 2, height / 2];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect width="${width}" height="${height}" fill="#6b6e72"/>
+    <rect x="${cx - 170}" y="${cy - 70}" width="340" height="140" fill="#3a3c40"/>
+    <rect x="${cx - 100}" y="${cy - 10}" width="200" height="64" rx="6" fill="#ffffff" stroke="#222" stroke-width="3"/>
+    <text x="${cx}" y="${cy + 41}" font-family="DejaVu Sans" font-weight="bold" font-size="44" text-anchor="middle" fill="#000">${text}</text>
     <text x="8" y="20" font-family="DejaVu Sans Mono" font-size="14" fill="#fff">2024-05-01 12:30:45</text>
   </svg>`;
   const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -110,7 +101,7 @@ describe('plate reader gated by the plate detector (plateDetector: gate)', () =>
   });
 
   it('reads a plate from the window the detector gives, with the detector score', async () => {
-    const plates = await reader.read(await wideScene('7ABC123'));
+    const plates = await reader.read(await scene('7ABC123', 1280, 720));
     expect(plates[0]?.text).toBe('7ABC123');
     // Only a plate found by the plate detector carries its score (at least the threshold, 0.3).
     expect(plates[0]!.detectorScore).toBeGreaterThanOrEqual(DEFAULT_PLATE_DETECTOR.threshold);
