@@ -323,7 +323,7 @@ const readerSchema = z
       .enum(['plate', 'ppocr', 'ensemble'])
       .default('ensemble')
       .describe(
-        "Which recogniser gives the plate text: 'plate' re-reads each selected plate with the project's plate recogniser (models/plate-rec.onnx), 'ppocr' keeps the generic PP-OCR reading, 'ensemble' reads with both and keeps the more confident reading, the other as the first alternative (see docs/accuracy.md).",
+        "Which recogniser gives the plate text: 'plate' re-reads each selected plate with the project's plate recogniser (models/plate-rec.onnx), 'ppocr' keeps the generic PP-OCR reading, 'ensemble' reads with both and keeps the text their two outputs make most likely together, the other readings as candidates (see docs/accuracy.md).",
       ),
     plateDetector: z
       .enum(['gate', 'off'])

@@ -2,6 +2,7 @@
  * Pure CTC handling for the PP-OCR recogniser: the class list built from the keys file and
  * greedy (best path) decoding with per-character confidences.
  */
+import type { PlateProbs } from './plate-classes.ts';
 
 /** One decoded character: the best class of its run, and the runner-up non-blank class. */
 export interface DecodedChar {
@@ -16,6 +17,11 @@ export interface CtcReading {
   /** Raw text as read (any script). */
   text: string;
   chars: DecodedChar[];
+  /**
+   * The output projected onto plate classes, for scoring other readings against it
+   * (ctc-score.ts). Computed on first call: most lines read are never plates.
+   */
+  plateProbs?: () => PlateProbs;
 }
 
 /**
@@ -66,4 +72,17 @@ export function ctcGreedyDecode(probs: Float32Array, steps: number, classes: num
     prev = best;
   }
   return { text: chars.map((c) => c.char).join(''), chars };
+}
+
+/** A memoised call of `compute`. */
+export function lazily<T>(compute: () => T): () => T {
+  let value: T | undefined;
+  let done = false;
+  return () => {
+    if (!done) {
+      value = compute();
+      done = true;
+    }
+    return value as T;
+  };
 }

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import type { RotatedRect } from '../detect/geometry.ts';
 import { createOnnxSession } from '../detect/onnx-session.ts';
 import { AlprError } from '../errors.ts';
-import { ctcGreedyDecode, type CtcReading } from './ctc.ts';
+import { plateClassMap, projectToPlateClasses } from './plate-classes.ts';
+import { ctcGreedyDecode, lazily, type CtcReading } from './ctc.ts';
 import { PLATE_IN_H, PLATE_IN_W, writePlateInput } from './plate-preprocess.ts';
 import type { RgbImage } from './types.ts';
 
@@ -34,6 +35,7 @@ export function parsePlateKeys(text: string, file = 'plate keys'): string[] {
 
 export async function createPlateRecogniser(modelPath: string, keysPath: string, opts: { threads: number; batchSize?: number }): Promise<PlateRecogniser> {
   const charset = parsePlateKeys(readFileSync(keysPath, 'utf8'), keysPath);
+  const plateMap = plateClassMap(charset);
   const session = await createOnnxSession(modelPath, opts.threads);
   const batchSize = opts.batchSize ?? 8;
   const plane = PLATE_IN_H * PLATE_IN_W;
@@ -49,7 +51,10 @@ export async function createPlateRecogniser(modelPath: string, keysPath: string,
         if (classes !== charset.length) {
           throw new AlprError('MANIFEST_INVALID', `plate recogniser has ${classes} classes but its keys file gives ${charset.length}`);
         }
-        batch.forEach((_, n) => results.push(ctcGreedyDecode(out.data, steps, classes, charset, n * steps * classes)));
+        batch.forEach((_, n) => {
+          const offset = n * steps * classes;
+          results.push({ ...ctcGreedyDecode(out.data, steps, classes, charset, offset), plateProbs: lazily(() => projectToPlateClasses(out.data, steps, classes, plateMap, offset)) });
+        });
       }
       return results;
     },

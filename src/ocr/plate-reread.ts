@@ -35,6 +35,27 @@ export function lineRectFor(plateBox: Box, lines: readonly DetectedLine[]): Rota
   return { cx: plateBox.x + plateBox.w / 2, cy: plateBox.y + plateBox.h / 2, w: Math.max(h, (plateBox.w - h * Math.abs(Math.sin(angle))) / Math.max(cos, 0.5)), h, angle };
 }
 
+/**
+ * The detected lines a plate was read from, left to right: the one line whose box is the plate's
+ * box, or the fragments inside a merged plate's box when they stand side by side on one row.
+ * Undefined when the lines inside overlap horizontally (a stacked pair, a line read twice).
+ */
+export function plateLineParts(plateBox: Box, lines: readonly DetectedLine[]): number[] | undefined {
+  const same = lines.findIndex((l) => l.box === plateBox);
+  if (same >= 0) return [same];
+  const parts = lines
+    .map((l, i) => ({ box: l.box, i }))
+    .filter((p) => inside(p.box, plateBox))
+    .sort((a, b) => a.box.x - b.box.x);
+  if (parts.length === 0) return undefined;
+  for (let k = 1; k < parts.length; k++) {
+    const a = parts[k - 1]!.box;
+    const b = parts[k]!.box;
+    if (a.x + a.w - b.x > 0.3 * Math.min(a.w, b.w)) return undefined;
+  }
+  return parts.map((p) => p.i);
+}
+
 /** The crop the plate recogniser reads for a plate, or undefined when it has no detected line. */
 export function plateCropFor(plateBox: Box, lines: readonly DetectedLine[], margins: CropMargins = DEFAULT_CROP_MARGINS): RotatedRect | undefined {
   const rect = lineRectFor(plateBox, lines);

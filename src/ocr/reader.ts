@@ -13,8 +13,11 @@ import type { DetectedPlate } from '../detect/plate-heatmap.ts';
 import { AlprError } from '../errors.ts';
 import { requireModel, verifyModels } from '../models/manifest.ts';
 import { lineRead } from './clean.ts';
+import type { CtcReading } from './ctc.ts';
+import { jointReading } from './joint-reading.ts';
 import { createPlateRecogniser, type PlateRecogniser } from './plate-recogniser.ts';
-import { DEFAULT_REREAD_OPTIONS, plateCropFor, withPlateReading } from './plate-reread.ts';
+import { concatPlateProbs } from './plate-classes.ts';
+import { DEFAULT_REREAD_OPTIONS, plateCropFor, plateLineParts, withPlateReading } from './plate-reread.ts';
 import { createTextRecogniser, type TextRecogniser } from './recogniser.ts';
 import { DEFAULT_SELECT_OPTIONS, selectPlates, type SelectOptions } from './select.ts';
 import { joinStacked } from './stacked.ts';
@@ -24,8 +27,9 @@ import type { Box, PlateRead, PlateReader, RgbImage } from './types.ts';
 
 /**
  * 'ppocr': the generic recogniser's reading; 'plate': the plate recogniser re-reads each selected
- * plate and its reading wins; 'ensemble': both read, the more confident reading wins and the
- * other becomes the first alternative.
+ * plate and its reading wins; 'ensemble': both read, and the text both outputs make most likely
+ * together wins (joint-reading.ts; for a plate merged from several lines, the reading with the
+ * higher mean confidence), the others becoming candidates.
  */
 export type RecognizerChoice = 'plate' | 'ppocr' | 'ensemble';
 export const RECOGNIZER_CHOICES: readonly RecognizerChoice[] = ['ppocr', 'plate', 'ensemble'];
@@ -166,18 +170,18 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
     },
   };
 
-  async function readLines(image: RgbImage, found: TextLine[]): Promise<{ lines: TextLine[]; plates: PlateRead[] }> {
+  async function readLines(image: RgbImage, found: TextLine[]): Promise<ReadLines> {
     const lines = found
       .filter(worthReading)
       .sort((a, b) => b.rect.h * b.score - a.rect.h * a.score)
       .slice(0, maxLines);
-    if (lines.length === 0) return { lines, plates: [] };
+    if (lines.length === 0) return { lines, readings: [], plates: [] };
     const readings = await textRec.recognise(image, lines.map((l) => l.rect));
     const reads = lines.map((l, i) => lineRead(l, readings[i]!));
-    return { lines, plates: selectPlates(joinStacked(reads), select) };
+    return { lines, readings, plates: selectPlates(joinStacked(reads), select) };
   }
 
-  async function finish(image: RgbImage, { lines, plates }: { lines: TextLine[]; plates: PlateRead[] }): Promise<PlateRead[]> {
+  async function finish(image: RgbImage, { lines, readings, plates }: ReadLines): Promise<PlateRead[]> {
     if (!plateRec || plates.length === 0) return plates;
     const reread: { index: number; rect: RotatedRect }[] = [];
     plates.slice(0, maxPlateReads).forEach((p, index) => {
@@ -190,10 +194,26 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
     );
     const out: PlateRead[] = [...plates];
     reread.forEach((r, k) => {
-      out[r.index] = withPlateReading(plates[r.index]!, plateReadings[k]!, { ...DEFAULT_REREAD_OPTIONS, choose: choice === 'ensemble' ? 'confident' : 'plate' });
+      const plate = plates[r.index]!;
+      const reading = plateReadings[k]!;
+      // The generic output of the plate's line, or of its fragments read left to right as one;
+      // a stacked pair has no such order and keeps the mean-confidence choice.
+      const parts = plateLineParts(plate.box, lines)?.map((i) => readings[i]?.plateProbs);
+      if (choice === 'ensemble' && parts && parts.every((p) => p !== undefined) && reading.plateProbs) {
+        out[r.index] = jointReading(plate, concatPlateProbs(parts.map((p) => p())), { ...reading, plateProbs: reading.plateProbs });
+        return;
+      }
+      out[r.index] = withPlateReading(plate, reading, { ...DEFAULT_REREAD_OPTIONS, choose: choice === 'ensemble' ? 'confident' : 'plate' });
     });
     return out;
   }
+}
+
+interface ReadLines {
+  lines: TextLine[];
+  /** The generic recogniser's reading of each line. */
+  readings: CtcReading[];
+  plates: PlateRead[];
 }
 
 /** Windows covering at least this share of the image: the whole image is read instead. */

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import type { RotatedRect } from '../detect/geometry.ts';
 import { createOnnxSession } from '../detect/onnx-session.ts';
 import { AlprError } from '../errors.ts';
-import { ctcGreedyDecode, parseKeys, type CtcReading } from './ctc.ts';
+import { plateClassMap, projectToPlateClasses } from './plate-classes.ts';
+import { ctcGreedyDecode, lazily, parseKeys, type CtcReading } from './ctc.ts';
 import { batchWidth, REC_HEIGHT, recWidth, writeRecLine } from './rec-preprocess.ts';
 import type { RgbImage } from './types.ts';
 
@@ -23,6 +24,7 @@ export interface TextRecogniser {
 
 export async function createTextRecogniser(modelPath: string, keysPath: string, opts: RecogniserOptions): Promise<TextRecogniser> {
   const charset = parseKeys(readFileSync(keysPath, 'utf8'));
+  const plateMap = plateClassMap(charset);
   const session = await createOnnxSession(modelPath, opts.threads);
   const minWidth = opts.minWidth ?? 320;
   const batchSize = opts.batchSize ?? 8;
@@ -45,7 +47,8 @@ export async function createTextRecogniser(modelPath: string, keysPath: string, 
           throw new AlprError('MANIFEST_INVALID', `recogniser has ${classes} classes but the keys file gives ${charset.length}`);
         }
         idx.forEach((i, n) => {
-          results[i] = ctcGreedyDecode(out.data, steps, classes, charset, n * steps * classes);
+          const offset = n * steps * classes;
+          results[i] = { ...ctcGreedyDecode(out.data, steps, classes, charset, offset), plateProbs: lazily(() => projectToPlateClasses(out.data, steps, classes, plateMap, offset)) };
         });
       }
       return results;

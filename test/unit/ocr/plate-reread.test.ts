@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CtcReading } from '../../../src/ocr/ctc.ts';
-import { DEFAULT_REREAD_OPTIONS, lineRectFor, plateCropFor, withPlateReading } from '../../../src/ocr/plate-reread.ts';
+import { DEFAULT_REREAD_OPTIONS, lineRectFor, plateCropFor, plateLineParts, withPlateReading } from '../../../src/ocr/plate-reread.ts';
 import type { PlateRead } from '../../../src/ocr/types.ts';
 
 const plate: PlateRead = {
@@ -43,6 +43,27 @@ describe('which region the plate recogniser reads', () => {
 
   it('has nothing to read when no detected line lies in the box', () => {
     expect(plateCropFor(plate.box, [])).toBeUndefined();
+  });
+});
+
+describe('plateLineParts: the lines whose generic output a plate is scored against', () => {
+  const rect = { cx: 0, cy: 0, w: 1, h: 1, angle: 0 };
+  const line = (x: number, y: number, w: number, h: number) => ({ box: { x, y, w, h }, rect });
+
+  it('is the one line whose box the plate kept', () => {
+    const lines = [line(0, 0, 10, 5), line(100, 50, 120, 30)];
+    expect(plateLineParts(lines[1]!.box, lines)).toEqual([1]);
+  });
+
+  it('is the fragments inside a merged plate, left to right', () => {
+    const lines = [line(170, 50, 50, 28), line(5, 5, 20, 10), line(100, 52, 50, 26)];
+    expect(plateLineParts({ x: 100, y: 50, w: 120, h: 30 }, lines)).toEqual([2, 0]);
+  });
+
+  it('has no order for lines standing over each other (a stacked pair)', () => {
+    const lines = [line(100, 50, 30, 12), line(102, 64, 28, 12), line(135, 50, 80, 28)];
+    expect(plateLineParts({ x: 100, y: 50, w: 120, h: 30 }, lines)).toBeUndefined();
+    expect(plateLineParts({ x: 0, y: 0, w: 10, h: 10 }, lines)).toBeUndefined();
   });
 });
 

@@ -1,0 +1,63 @@
+/**
+ * Pure joint choice between the two recognisers' readings of one plate. Each candidate text (the
+ * generic reading, the plate recogniser's reading, and their alternatives) is scored by how
+ * likely each recogniser's output makes it (CTC forward, ctc-score.ts), and the text with the
+ * highest sum of the two log-likelihoods wins: a character one model is unsure of is decided by
+ * the other, which comparing mean confidences cannot do.
+ */
+import type { CtcReading } from './ctc.ts';
+import { ctcLogLikelihood } from './ctc-score.ts';
+import { normaliseChars } from './normalise.ts';
+import { DEFAULT_ALTERNATIVE_OPTIONS, meanOf, plateAlternatives } from './plate-alternatives.ts';
+import type { PlateProbs } from './plate-classes.ts';
+import type { PlateCandidate, PlateRead } from './types.ts';
+
+export interface JointOptions {
+  /** A text only wins with this many characters or more (the generic text may always win)... */
+  minLength: number;
+  /** ...and at most this many. */
+  maxLength: number;
+  maxCandidates: number;
+}
+
+export const DEFAULT_JOINT_OPTIONS: JointOptions = { minLength: 4, maxLength: 9, maxCandidates: 8 };
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+/**
+ * The plate with the jointly most likely text. `generic` is the generic recogniser's output for
+ * the plate's line; `reading` the plate recogniser's reading of the plate crop (with its output).
+ * Candidates: the other scored texts best first, then the plate's other candidates.
+ */
+export function jointReading(plate: PlateRead, generic: PlateProbs, reading: CtcReading & { plateProbs: () => PlateProbs }, opts: JointOptions = DEFAULT_JOINT_OPTIONS): PlateRead {
+  const chars = normaliseChars(reading.chars);
+  const plateText = chars.map((c) => c.char).join('');
+  const confidenceOf = new Map<string, number>();
+  const note = (text: string, confidence: number) => {
+    if (text && !confidenceOf.has(text)) confidenceOf.set(text, confidence);
+  };
+  note(plate.text, plate.confidence);
+  note(plateText, meanOf(chars));
+  for (const c of plateAlternatives(chars, DEFAULT_ALTERNATIVE_OPTIONS)) note(c.text, c.confidence);
+  for (const c of plate.candidates) note(c.text, c.confidence);
+
+  const own = reading.plateProbs();
+  const scored = [...confidenceOf.entries()].map(([text, confidence]) => ({ text, confidence, score: ctcLogLikelihood(generic, text) + ctcLogLikelihood(own, text) }));
+  const canWin = (t: string) => t === plate.text || (t.length >= opts.minLength && t.length <= opts.maxLength);
+  const ranked = scored.filter((s) => canWin(s.text) && Number.isFinite(s.score)).sort((a, b) => b.score - a.score);
+  const best = ranked[0] ?? { text: plate.text, confidence: plate.confidence };
+  const candidates: PlateCandidate[] = [];
+  for (const c of [...ranked.slice(1), ...scored.filter((s) => !ranked.includes(s))]) {
+    if (candidates.length >= opts.maxCandidates) break;
+    if (c.text !== best.text) candidates.push({ text: c.text, confidence: round3(c.confidence) });
+  }
+  return {
+    ...plate,
+    text: best.text,
+    confidence: round3(best.confidence),
+    candidates,
+    ...(best.text === plateText ? { chars: chars.map((c) => ({ char: c.char, confidence: round3(c.confidence) })) } : {}),
+  };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import type { CtcReading } from '../../../src/ocr/ctc.ts';
+import { jointReading } from '../../../src/ocr/joint-reading.ts';
+import { PLATE_ALPHABET, PLATE_CLASSES, type PlateProbs } from '../../../src/ocr/plate-classes.ts';
+import { withPlateReading } from '../../../src/ocr/plate-reread.ts';
+import type { PlateRead } from '../../../src/ocr/types.ts';
+
+type Step = Record<string, number>;
+
+/**
+ * An output that reads one character per step, a blank step between characters: each step
+ * gives the listed characters their probabilities and the blank the rest.
+ */
+function output(steps: Step[]): PlateProbs {
+  const rows: Step[] = steps.flatMap((s) => [s, {}]);
+  const probs = new Float32Array(rows.length * PLATE_CLASSES);
+  rows.forEach((row, t) => {
+    let used = 0;
+    for (const [ch, p] of Object.entries(row)) {
+      probs[t * PLATE_CLASSES + PLATE_ALPHABET.indexOf(ch) + 1] = p;
+      used += p;
+    }
+    probs[t * PLATE_CLASSES] = 1 - used;
+  });
+  return { steps: rows.length, probs };
+}
+
+/** The greedy reading of such an output, as the plate recogniser returns it. */
+function readingOf(steps: Step[]): CtcReading & { plateProbs: () => PlateProbs } {
+  const chars = steps.map((s) => {
+    const [[char, confidence], alt] = Object.entries(s).sort((a, b) => b[1] - a[1]) as [[string, number], [string, number] | undefined];
+    return alt ? { char, confidence, alt: { char: alt[0], confidence: alt[1] } } : { char, confidence };
+  });
+  const probs = output(steps);
+  return { text: chars.map((c) => c.char).join(''), chars, plateProbs: () => probs };
+}
+
+const sure = (ch: string, p = 0.99): Step => ({ [ch]: p });
+
+// The generic recogniser reads WTG249, hesitating between G and C; the plate recogniser reads
+// WTC249, less sure of everything but sure that the third character is not a G.
+const genericSteps = [sure('W'), sure('T'), { G: 0.55, C: 0.4 }, sure('2'), sure('4'), sure('9')];
+const plateSteps = [sure('W', 0.9), sure('T', 0.9), { C: 0.5, G: 0.05, O: 0.3 }, sure('2', 0.9), sure('4', 0.9), sure('9', 0.9)];
+const plate: PlateRead = {
+  text: 'WTG249',
+  confidence: 0.918,
+  box: { x: 10, y: 10, w: 60, h: 20 },
+  candidates: [
+    { text: 'WTC249', confidence: 0.893 },
+    { text: 'TEXAS', confidence: 0.99 },
+  ],
+};
+
+describe('jointReading', () => {
+  it('takes the text both outputs make most likely, where the mean-confidence rule keeps the generic text', () => {
+    const reading = readingOf(plateSteps);
+    // The older rule: the generic reading is more confident on average (0.918 vs 0.833), so it stays.
+    expect(withPlateReading(plate, reading, { minLength: 4, maxLength: 9, maxCandidates: 8, alternatives: { max: 4, minAltConfidence: 0.02 }, choose: 'confident' }).text).toBe('WTG249');
+    const r = jointReading(plate, output(genericSteps), reading);
+    expect(r.text).toBe('WTC249');
+    expect(r.confidence).toBeCloseTo(0.833, 3);
+    expect(r.chars?.map((c) => c.char).join('')).toBe('WTC249');
+    expect(r.candidates[0]?.text).toBe('WTG249');
+    expect(r.candidates.map((c) => c.text)).toContain('TEXAS');
+    expect(r.box).toEqual(plate.box);
+  });
+
+  it('keeps the generic text when the plate recogniser agrees with it', () => {
+    const agreeing = [sure('W', 0.9), sure('T', 0.9), { G: 0.6, C: 0.3 }, sure('2', 0.9), sure('4', 0.9), sure('9', 0.9)];
+    const r = jointReading(plate, output(genericSteps), readingOf(agreeing));
+    expect(r.text).toBe('WTG249');
+    expect(r.confidence).toBe(0.918);
+    expect(r.chars?.map((c) => c.char).join('')).toBe('WTG249');
+  });
+
+  it('never lets a text of implausible length or another line win on the plate', () => {
+    // The plate recogniser reads only two characters, sure of both; the other line (TEXAS) is
+    // scored too but neither output reads it here.
+    const short = [sure('W'), sure('T')];
+    const r = jointReading(plate, output(genericSteps), readingOf(short));
+    expect(r.text).toBe('WTG249');
+    expect(r.candidates.map((c) => c.text)).toContain('WT');
+    expect(r.chars).toBeUndefined();
+  });
+});
