@@ -6,6 +6,10 @@
 #
 #   nice -n 15 scripts/train/build_models.sh [REC_MINUTES] [DET_MINUTES] [DATASETS_DIR]
 #
+# REC_INIT=models/plate-rec.onnx continues training the shipped recogniser for REC_MINUTES
+# instead of starting from scratch (full augmentation from the first step, peak learning rate
+# 5e-4); the manifest then records the chain of commands that rebuilds the result.
+#
 # Datasets are read in place (default ../shared/datasets next to the repository); the decoded
 # cache and the training output go under /tmp, never into the repository.
 set -euo pipefail
@@ -16,11 +20,17 @@ DATASETS="${3:-$(cd .. && pwd)/shared/datasets}"
 OUT="${ALPR_TRAIN_OUT:-/tmp/alpr-models-build}"
 SEED=7
 COMMAND="nice -n 15 scripts/train/build_models.sh $REC_MINUTES $DET_MINUTES"
+REC_ARGS=()
+if [ -n "${REC_INIT:-}" ]; then
+  cp "$REC_INIT" "$OUT.init.onnx"
+  REC_ARGS=(--init-onnx "$OUT.init.onnx" --lr 5e-4 --clean-share 0 --real-share 0)
+  COMMAND="REC_INIT=$REC_INIT $COMMAND"
+fi
 rm -rf "$OUT"
 mkdir -p "$OUT"
 ARGS=()
 if [ "$REC_MINUTES" != 0 ]; then
-  /usr/bin/python3 scripts/train/train_recognizer.py --minutes "$REC_MINUTES" --seed "$SEED" --datasets "$DATASETS" --out "$OUT/rec" 2>&1 | tee "$OUT/rec.log"
+  /usr/bin/python3 scripts/train/train_recognizer.py --minutes "$REC_MINUTES" --seed "$SEED" --datasets "$DATASETS" --out "$OUT/rec" "${REC_ARGS[@]}" 2>&1 | tee "$OUT/rec.log"
   cp "$OUT/rec/plate-rec.onnx" models/plate-rec.onnx
   cp "$OUT/rec/plate-rec.keys" models/plate-rec.keys
   ARGS+=(--metrics "$OUT/rec/metrics.json")

@@ -68,6 +68,50 @@ class Exported(nn.Module):
         return F.softmax(self.net(x), dim=2)
 
 
+def load_onnx_weights(net, path):
+    """Continues from a shipped model: its ONNX file has each BatchNorm folded into the conv before
+    it, so the conv takes the folded weight and the BatchNorm becomes an identity (scale 1, mean 0,
+    variance 1 - eps) whose shift is the folded bias. The BatchNorm statistics must then stay
+    frozen (freeze_batchnorm), or batch statistics would re-normalise the folded features."""
+    import onnx
+    from onnx import numpy_helper
+    inits = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    folded = [v for k, v in inits.items() if not k.startswith("net.")]  # weight, bias per conv, in order
+    convs = [m for m in net.modules() if isinstance(m, nn.Conv2d)]
+    norms = [m for m in net.modules() if isinstance(m, nn.BatchNorm2d)]
+    if len(folded) != 2 * len(convs) or len(convs) != len(norms):
+        raise SystemExit(f"{path}: {len(folded)} folded tensors for {len(convs)} conv+batchnorm pairs; not this architecture")
+    with torch.no_grad():
+        for k, (conv, bn) in enumerate(zip(convs, norms)):
+            w, b = torch.from_numpy(folded[2 * k].copy()), torch.from_numpy(folded[2 * k + 1].copy())
+            if tuple(w.shape) != tuple(conv.weight.shape):
+                raise SystemExit(f"{path}: conv {k} is {tuple(w.shape)}, the net has {tuple(conv.weight.shape)}")
+            conv.weight.copy_(w)
+            bn.weight.fill_(1.0)
+            bn.bias.copy_(b)
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0 - bn.eps)
+        head = {k[len("net."):]: torch.from_numpy(v.copy()) for k, v in inits.items() if k.startswith("net.")}
+        missing = [k for k in head if k not in dict(net.named_parameters())]
+        if missing:
+            raise SystemExit(f"{path}: unknown tensors {missing}")
+        for name, p in net.named_parameters():
+            if name in head:
+                p.copy_(head[name])
+
+
+def file_sha256(path):
+    import hashlib
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def freeze_batchnorm(net):
+    for m in net.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.eval()
+
+
 def encode(text):
     return [ALPHABET.index(c) + 1 for c in text]
 
@@ -89,7 +133,7 @@ def to_tensor(batch):
     return torch.from_numpy((x - 0.5) / 0.5)
 
 
-def evaluate(net, samples, device):
+def evaluate(net, samples, device, frozen_bn=False):
     net.eval()
     per_source, exact = {}, 0
     with torch.no_grad():
@@ -102,6 +146,8 @@ def evaluate(net, samples, device):
                 n, k = per_source.get(s.source, (0, 0))
                 per_source[s.source] = (n + 1, k + ok)
     net.train()
+    if frozen_bn:
+        freeze_batchnorm(net)
     return {"all": exact / max(1, len(samples)), **{src: k / n for src, (n, k) in sorted(per_source.items())}}, {src: n for src, (n, _) in per_source.items()}
 
 
@@ -112,6 +158,7 @@ def main():
     ap.add_argument("--real-share", type=float, default=0.45, help="phase 1 (real only, augmentation growing) share of the budget")
     ap.add_argument("--synth-frac", type=float, default=0.4, help="share of synthetic plates in phase 2 batches")
     ap.add_argument("--synth-pool", type=int, default=2000, help="clean synthetic plates rendered up front")
+    ap.add_argument("--init-onnx", default="", help="continue training this shipped model (BatchNorm frozen; use with --clean-share 0 --real-share 0 and a lower --lr)")
     a = ap.parse_args()
     rng, device = start_run(a)
 
@@ -122,7 +169,14 @@ def main():
     pool = [gen.render() for _ in range(a.synth_pool)]
     print(f"rendered {len(pool)} synthetic plates in {time.time() - t_start:.0f}s", flush=True)
 
-    net = PlateRecognizer().to(device)
+    net = PlateRecognizer()
+    if a.init_onnx:
+        load_onnx_weights(net, a.init_onnx)
+        print(f"continuing from {a.init_onnx}", flush=True)
+    net = net.to(device)
+    frozen = bool(a.init_onnx)
+    if frozen:
+        freeze_batchnorm(net)
     params = sum(p.numel() for p in net.parameters())
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=BLANK, zero_infinity=True)
@@ -160,10 +214,10 @@ def main():
         step += 1
         if time.time() - last_eval > max(60, budget / 20) or step == 1:
             last_eval = time.time()
-            m, _ = evaluate(net, val, device)
+            m, _ = evaluate(net, val, device, frozen)
             history.append({"step": step, "minutes": round((time.time() - t0) / 60, 2), "loss": round(loss.item(), 4), "val": m})
             print(f"step {step} {(time.time() - t0) / 60:.1f} min loss {loss.item():.3f} lr {lr:.5f} phase {2 if phase2 else 1} val {m}", flush=True)
-    m, counts = evaluate(net, val, device)
+    m, counts = evaluate(net, val, device, frozen)
     print(f"final step {step} val {m}", flush=True)
     # The last weights ship (the learning rate has decayed to ~0); nothing is chosen on val, so
     # the val figures stay honest.
@@ -179,6 +233,7 @@ def main():
         "device": str(device), "seed": a.seed, "torch": torch.__version__, "python": platform.python_version(),
         "train_counts": {src: sum(1 for s in train if s.source == src) for src in sorted({s.source for s in train})},
         "scene_sets": list(TRAIN_SCENE_SETS), "synth_pool": a.synth_pool, "synth_frac": a.synth_frac, "real_share": a.real_share, "clean_share": a.clean_share,
+        "init_sha256": file_sha256(a.init_onnx) if a.init_onnx else None, "lr": a.lr,
         "history": history,
     }
     with open(os.path.join(a.out, "metrics.json"), "w") as f:

@@ -7,6 +7,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import subprocess
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -103,7 +104,7 @@ def main():
         manifest = json.load(f)
     entries = {e["name"]: e for e in manifest["models"]}
     if a.metrics:
-        entries.update(recogniser_entries(a.metrics, a.command, models))
+        entries.update(recogniser_entries(a.metrics, a.command, models, entries.get("plate-rec")))
     if a.det_metrics:
         with open(a.det_metrics) as f:
             entries["plate-det"] = detector_entry(json.load(f), a.command, models)
@@ -115,9 +116,26 @@ def main():
     print(f"updated {mpath}: " + ", ".join(f"{n} sha256 {entries[n]['sha256']}" for n in ("plate-rec", "plate-det") if n in entries))
 
 
-def recogniser_entries(metrics_path, command, models):
+def continued(m, command, previous):
+    """For a run that continued a shipped model (REC_INIT): that model's record, and the chain of
+    commands that rebuilds the result. The continued model must be the one the manifest lists."""
+    init = m.get("init_sha256")
+    if not init:
+        return None, command, m["steps"]
+    if not previous or previous.get("sha256") != init:
+        raise SystemExit(f"the run continued a model with sha256 {init}, which is not the manifest's plate-rec; cannot record how to rebuild it")
+    prev_training = previous.get("training", {})
+    # Entries written before "steps" existed name them in their source line.
+    named = re.search(r"(\d+) steps", previous.get("source", ""))
+    prev_steps = prev_training.get("steps") or (int(named.group(1)) if named else 0)
+    record = {"sha256": init, "command": previous.get("rebuild"), "steps": prev_steps, "validation": prev_training.get("validation")}
+    return record, f"{previous.get('rebuild')} && {command}", prev_steps + m["steps"]
+
+
+def recogniser_entries(metrics_path, command, models, previous=None):
     with open(metrics_path) as f:
         m = json.load(f)
+    before, rebuild, total_steps = continued(m, command, previous)
     onnx_path, keys_path = os.path.join(models, "plate-rec.onnx"), os.path.join(models, "plate-rec.keys")
     commit = git_commit()
     tc = m["train_counts"]
@@ -141,11 +159,15 @@ def recogniser_entries(metrics_path, command, models):
         },
         "output": {"name": "probs", "shape": ["batch", 32, 37], "meaning": "CTC class probabilities per time step: 0 = blank, 1..36 = lines of plate-rec.keys"},
         "labels": "plate-rec-keys",
-        "source": f"Trained by this project (scripts/train/train_recognizer.py, {m['params']} parameters, {m['steps']} steps on {m['device']}, torch {m['torch']}, working tree based on commit {commit})",
+        "source": f"Trained by this project (scripts/train/train_recognizer.py, {m['params']} parameters, {total_steps} steps on {m['device']}"
+                  + (f", the last {m['steps']} continuing the model built by the first command" if before else "")
+                  + f", torch {m['torch']}, working tree based on commit {commit})",
         "licence": LICENCE,
-        "rebuild": command,
+        "rebuild": rebuild,
         "training": {
-            "command": command,
+            "command": rebuild,
+            "steps": total_steps,
+            **({"continuedFrom": before} if before else {}),
             "data": data,
             "validation": {k: round(v, 4) for k, v in m["val_exact"].items()},
             "validationCounts": m["val_counts"],
@@ -161,7 +183,7 @@ def recogniser_entries(metrics_path, command, models):
         "format": "UTF-8, one character per line (A-Z then 0-9), no trailing newline",
         "source": "Written by scripts/train/train_recognizer.py with the model",
         "licence": "Same as plate-rec",
-        "rebuild": command,
+        "rebuild": rebuild,
     }
     return {"plate-rec": rec, "plate-rec-keys": keys}
 

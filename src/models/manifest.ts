@@ -53,6 +53,16 @@ const entrySchema = z.strictObject({
       validationCounts: z.record(z.string(), z.int().nonnegative()).optional(),
       figures: z.record(z.string(), z.number().nonnegative()).optional().describe('Other held-out figures that are not rates (e.g. mean detections per scene).'),
       metric: z.string().optional(),
+      steps: z.int().positive().optional().describe('Training steps in all, those of a continued model included.'),
+      continuedFrom: z
+        .strictObject({
+          sha256: z.string().regex(/^[0-9a-f]{64}$/),
+          command: z.string().min(1),
+          steps: z.int().nonnegative(),
+          validation: z.record(z.string(), z.number().min(0).max(1)).optional(),
+        })
+        .optional()
+        .describe('The shipped model this one continued training from: its sha256, the command that built it, its steps and held-out rates.'),
     })
     .optional()
     .describe('For models this project trains.'),

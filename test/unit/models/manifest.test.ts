@@ -90,4 +90,16 @@ describe('model manifest', () => {
     expect(err.code).toBe('MANIFEST_INVALID');
     expect(err.message).toContain('training.data');
   });
+
+  it('accepts a continued training record and rejects one without the sha256 it continued', async () => {
+    const training = { command: 'a && b', data: ['d'], validation: { all: 0.8 }, steps: 30000 };
+    const good = { sha256: 'a'.repeat(64), command: 'a', steps: 16906, validation: { all: 0.81 } };
+    const file = { path: 'm.bin' };
+    const dir = tempModels([{ ...entry('m', file, 'c'.repeat(64)), training: { ...training, continuedFrom: good } }]);
+    expect(loadManifest(manifestPathOf(dir)).models[0]?.training?.continuedFrom?.steps).toBe(16906);
+    const bad = tempModels([{ ...entry('m', file, 'c'.repeat(64)), training: { ...training, continuedFrom: { command: 'a', steps: 1 } } }]);
+    const err = await errorOf(verifyModels(bad));
+    expect(err.code).toBe('MANIFEST_INVALID');
+    expect(err.message).toContain('continuedFrom.sha256');
+  });
 });
