@@ -53,3 +53,60 @@ export function ctcLogLikelihood(p: PlateProbs, text: string): number {
   const end = alpha[S - 1]! + (S > 1 ? alpha[S - 2]! : 0);
   return end > 0 ? logScale + Math.log(end) : -Infinity;
 }
+
+/** One text found by the beam search with its log-probability (summed over its alignments). */
+export interface BeamText {
+  text: string;
+  logP: number;
+}
+
+function logAdd(a: number, b: number): number {
+  if (a === -Infinity) return b;
+  if (b === -Infinity) return a;
+  const m = Math.max(a, b);
+  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+}
+
+/**
+ * CTC prefix beam search: the `top` most likely texts of an output, keeping `beam` prefixes per
+ * step (each with the probability of ending in a blank and in its last character). Unlike the
+ * best path with runner-up swaps, it also finds readings with a character more or fewer.
+ * Classes below `minP` at a step are not tried there.
+ */
+export function ctcBeamSearch(p: PlateProbs, beam = 8, top = 6, minP = 1e-3): BeamText[] {
+  type Entry = { blank: number; last: number };
+  let beams = new Map<string, Entry>([['', { blank: 0, last: -Infinity }]]);
+  for (let t = 0; t < p.steps; t++) {
+    const row = t * PLATE_CLASSES;
+    const next = new Map<string, Entry>();
+    const add = (text: string, blank: number, last: number) => {
+      const e = next.get(text);
+      if (e) {
+        e.blank = logAdd(e.blank, blank);
+        e.last = logAdd(e.last, last);
+      } else next.set(text, { blank, last });
+    };
+    const pBlank = Math.log(Math.max(FLOOR, p.probs[row]!));
+    for (const [text, e] of beams) {
+      const total = logAdd(e.blank, e.last);
+      // Stay on the same text: a blank, or the last character again without a blank between.
+      add(text, total + pBlank, -Infinity);
+      const lastChar = text.length > 0 ? PLATE_ALPHABET.indexOf(text[text.length - 1]!) + 1 : 0;
+      if (lastChar > 0) add(text, -Infinity, e.last + Math.log(Math.max(FLOOR, p.probs[row + lastChar]!)));
+      for (let c = 1; c < PLATE_CLASSES; c++) {
+        const pc = p.probs[row + c]!;
+        if (pc < minP) continue;
+        // The same character again only starts a new one after a blank.
+        const from = c === lastChar ? e.blank : total;
+        add(text + PLATE_ALPHABET[c - 1]!, -Infinity, from + Math.log(pc));
+      }
+    }
+    beams = new Map(
+      [...next.entries()].sort((a, b) => logAdd(b[1].blank, b[1].last) - logAdd(a[1].blank, a[1].last)).slice(0, beam),
+    );
+  }
+  return [...beams.entries()]
+    .map(([text, e]) => ({ text, logP: logAdd(e.blank, e.last) }))
+    .sort((a, b) => b.logP - a.logP)
+    .slice(0, top);
+}

@@ -6,7 +6,7 @@
  * the other, which comparing mean confidences cannot do.
  */
 import type { CtcReading } from './ctc.ts';
-import { ctcLogLikelihood } from './ctc-score.ts';
+import { ctcBeamSearch, ctcLogLikelihood } from './ctc-score.ts';
 import { normaliseChars } from './normalise.ts';
 import { DEFAULT_ALTERNATIVE_OPTIONS, meanOf, plateAlternatives } from './plate-alternatives.ts';
 import type { PlateProbs } from './plate-classes.ts';
@@ -44,14 +44,23 @@ export function jointReading(plate: PlateRead, generic: PlateProbs, reading: Ctc
   for (const c of plate.candidates) note(c.text, c.confidence);
 
   const own = reading.plateProbs();
+  // Texts with a character more or fewer than either reading: offered to the hot-list matcher as
+  // candidates, never the plate's text (letting them win cost US and crop reads: under both
+  // outputs, dropping a doubtful character often scores higher than reading it).
+  const readable = new Set(confidenceOf.keys());
+  for (const b of [...ctcBeamSearch(generic), ...ctcBeamSearch(own)]) note(b.text, Math.exp(b.logP / Math.max(1, b.text.length)));
   const scored = [...confidenceOf.entries()].map(([text, confidence]) => ({ text, confidence, score: ctcLogLikelihood(generic, text) + ctcLogLikelihood(own, text) }));
-  const canWin = (t: string) => t === plate.text || (t.length >= opts.minLength && t.length <= opts.maxLength);
-  const ranked = scored.filter((s) => canWin(s.text) && Number.isFinite(s.score)).sort((a, b) => b.score - a.score);
-  const best = ranked[0] ?? { text: plate.text, confidence: plate.confidence };
-  const candidates: PlateCandidate[] = [];
-  for (const c of [...ranked.slice(1), ...scored.filter((s) => !ranked.includes(s))]) {
-    if (candidates.length >= opts.maxCandidates) break;
-    if (c.text !== best.text) candidates.push({ text: c.text, confidence: round3(c.confidence) });
+  const canWin = (t: string) => t === plate.text || (readable.has(t) && t.length >= opts.minLength && t.length <= opts.maxLength);
+  const byScore = [...scored].sort((a, b) => b.score - a.score);
+  const best = byScore.find((s) => canWin(s.text) && Number.isFinite(s.score)) ?? { text: plate.text, confidence: plate.confidence };
+  // The most likely other texts first; then every earlier candidate not among them (other lines
+  // near the plate, which this plate's outputs do not read but the hot-list matcher should try).
+  const candidates: PlateCandidate[] = byScore
+    .filter((c) => c.text !== best.text)
+    .slice(0, opts.maxCandidates)
+    .map((c) => ({ text: c.text, confidence: round3(c.confidence) }));
+  for (const c of plate.candidates) {
+    if (c.text !== best.text && !candidates.some((k) => k.text === c.text)) candidates.push(c);
   }
   return {
     ...plate,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ctcLogLikelihood } from '../../../src/ocr/ctc-score.ts';
+import { ctcBeamSearch, ctcLogLikelihood } from '../../../src/ocr/ctc-score.ts';
 import { PLATE_ALPHABET, PLATE_CLASSES, type PlateProbs } from '../../../src/ocr/plate-classes.ts';
 
 /** Deterministic pseudo-random rows that sum to 1 (every class clearly above the scorer's floor). */
@@ -77,5 +77,37 @@ describe('ctcLogLikelihood', () => {
 
   it('rejects a character that is not a plate character', () => {
     expect(() => ctcLogLikelihood(p, 'a')).toThrow(/not a plate character/);
+  });
+});
+
+describe('ctcBeamSearch', () => {
+  it('finds the most likely texts with their exact probabilities when the beam holds every prefix', () => {
+    const p = randomProbs(3, 7);
+    const found = ctcBeamSearch(p, 100000, 5, 0);
+    // Every text of up to 3 characters, scored exactly, is the reference ranking.
+    const all: string[] = [''];
+    for (const a of PLATE_ALPHABET) {
+      all.push(a);
+      for (const b of PLATE_ALPHABET) {
+        all.push(a + b);
+        for (const c of PLATE_ALPHABET) all.push(a + b + c);
+      }
+    }
+    const best = all.map((text) => ({ text, logP: ctcLogLikelihood(p, text) })).sort((a, b) => b.logP - a.logP).slice(0, 5);
+    expect(found.map((f) => f.text)).toEqual(best.map((b) => b.text));
+    found.forEach((f, i) => expect(f.logP).toBeCloseTo(best[i]!.logP, 6));
+  });
+
+  it('reads a doubled character only across a blank, and offers a character more or fewer', () => {
+    const steps: Array<Record<number, number>> = [{ 11: 0.9 }, { 11: 0.3, 0: 0.7 }, { 11: 0.9 }, { 0: 0.6, 12: 0.4 }];
+    const probs = new Float32Array(steps.length * PLATE_CLASSES);
+    steps.forEach((row, t) => {
+      const used = Object.values(row).reduce((a, b) => a + b, 0);
+      for (let c = 0; c < PLATE_CLASSES; c++) probs[t * PLATE_CLASSES + c] = row[c] ?? (1 - used) / (PLATE_CLASSES - Object.keys(row).length);
+    });
+    const texts = ctcBeamSearch({ steps: steps.length, probs }).map((b) => b.text);
+    expect(texts[0]).toBe('AA');
+    expect(texts).toContain('A');
+    expect(texts).toContain('AAB');
   });
 });

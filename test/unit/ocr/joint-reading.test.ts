@@ -82,4 +82,26 @@ describe('jointReading', () => {
     expect(r.candidates.map((c) => c.text)).toContain('WT');
     expect(r.chars).toBeUndefined();
   });
+
+  it('offers texts only the beam search finds as candidates, never as the text', () => {
+    // Both outputs spread a '2' over two steps at 0.45 each: the best path drops it (blank 0.55
+    // twice) while the sum over alignments keeps it (1 - 0.55^2 = 0.70).
+    const rows: Step[] = [sure('W'), {}, sure('T'), {}, sure('G'), {}, { '2': 0.45 }, { '2': 0.45 }, {}, sure('4'), {}, sure('9'), {}];
+    const probs = new Float32Array(rows.length * PLATE_CLASSES);
+    rows.forEach((row, t) => {
+      let used = 0;
+      for (const [ch, p] of Object.entries(row)) {
+        probs[t * PLATE_CLASSES + PLATE_ALPHABET.indexOf(ch) + 1] = p;
+        used += p;
+      }
+      probs[t * PLATE_CLASSES] = 1 - used;
+    });
+    const out: PlateProbs = { steps: rows.length, probs };
+    const chars = ['W', 'T', 'G', '4', '9'].map((char) => ({ char, confidence: 0.99 }));
+    const dropped: PlateRead = { ...plate, text: 'WTG49', confidence: 0.99, candidates: [] };
+    const r = jointReading(dropped, out, { text: 'WTG49', chars, plateProbs: () => out });
+    expect(r.text).toBe('WTG49');
+    expect(r.candidates[0]?.text).toBe('WTG249');
+  });
 });
+
