@@ -26,6 +26,11 @@ export async function createOnnxSession(path: string, threads: number): Promise<
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // No memory pattern: ONNX Runtime plans and keeps one allocation pattern per input shape,
+      // and the detector sees a new shape with nearly every frame size or window. Without it the
+      // reader's peak RSS over the US scenes fell from 850 to 629 MB at the same CPU per image
+      // (docs/benchmarks.md, 2026-11-29).
+      enableMemPattern: false,
       // Idle intra-op threads sleep instead of spinning: on 2 cores shared with ffmpeg's decoding
       // and the crop encoding, spinning burnt 17 % more CPU per frame (412 vs 344 ms) and left
       // the one-camera hit latency 80-150 ms higher (docs/benchmarks.md, 2026-11-29).

@@ -96,7 +96,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
     if ((opts.plateDetector ?? DEFAULT_PLATE_DETECTOR_CHOICE) === 'gate') {
       const model = requireModel(models, 'plate-det', opts.modelsDir);
       plateDet = await createPlateDetector(model.path, { ...DEFAULT_PLATE_DETECTOR, threads: opts.threads });
-      if (opts.warmUp !== false) await plateDet.detect({ width: 64, height: 64, data: Buffer.alloc(64 * 64 * 3, 128) });
+      if (opts.warmUp !== false) await plateDet.detect(warmUpFrame());
     }
     recogniser = await createTextRecogniser(rec.path, keys.path, {
       threads: opts.threads,
@@ -104,7 +104,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
     });
     if (opts.warmUp !== false) {
       // The first run of a session is several times slower; pay it here, not on the first frame.
-      await detector.detect({ width: 64, height: 64, data: Buffer.alloc(64 * 64 * 3, 128) });
+      await detector.detect(warmUpFrame());
       await recogniser.recognise({ width: 64, height: 16, data: Buffer.alloc(64 * 16 * 3, 128) }, [{ cx: 32, cy: 8, w: 64, h: 16, angle: 0 }]);
     }
     if (choice !== 'ppocr') {
@@ -214,6 +214,16 @@ interface ReadLines {
   /** The generic recogniser's reading of each line. */
   readings: CtcReading[];
   plates: PlateRead[];
+}
+
+/**
+ * A small grey 16:9 frame. The detectors scale every image to their long side, so the warm-up
+ * image's shape sets the size of the first (and largest kept) activation buffers: a square one
+ * made the text detector's input 1280x1280 and left ~240 MB more resident than a 1280x720
+ * camera frame needs.
+ */
+function warmUpFrame(): RgbImage {
+  return { width: 128, height: 72, data: Buffer.alloc(128 * 72 * 3, 128) };
 }
 
 /** Windows covering at least this share of the image: the whole image is read instead. */
