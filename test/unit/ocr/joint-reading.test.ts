@@ -7,12 +7,8 @@ import type { PlateRead } from '../../../src/ocr/types.ts';
 
 type Step = Record<string, number>;
 
-/**
- * An output that reads one character per step, a blank step between characters: each step
- * gives the listed characters their probabilities and the blank the rest.
- */
-function output(steps: Step[]): PlateProbs {
-  const rows: Step[] = steps.flatMap((s) => [s, {}]);
+/** An output of the given steps: each gives the listed characters their probabilities and the blank the rest. */
+function rowsOutput(rows: Step[]): PlateProbs {
   const probs = new Float32Array(rows.length * PLATE_CLASSES);
   rows.forEach((row, t) => {
     let used = 0;
@@ -23,6 +19,11 @@ function output(steps: Step[]): PlateProbs {
     probs[t * PLATE_CLASSES] = 1 - used;
   });
   return { steps: rows.length, probs };
+}
+
+/** An output that reads one character per step, with a blank step after each. */
+function output(steps: Step[]): PlateProbs {
+  return rowsOutput(steps.flatMap((s) => [s, {}]));
 }
 
 /** The greedy reading of such an output, as the plate recogniser returns it. */
@@ -87,16 +88,7 @@ describe('jointReading', () => {
     // Both outputs spread a '2' over two steps at 0.45 each: the best path drops it (blank 0.55
     // twice) while the sum over alignments keeps it (1 - 0.55^2 = 0.70).
     const rows: Step[] = [sure('W'), {}, sure('T'), {}, sure('G'), {}, { '2': 0.45 }, { '2': 0.45 }, {}, sure('4'), {}, sure('9'), {}];
-    const probs = new Float32Array(rows.length * PLATE_CLASSES);
-    rows.forEach((row, t) => {
-      let used = 0;
-      for (const [ch, p] of Object.entries(row)) {
-        probs[t * PLATE_CLASSES + PLATE_ALPHABET.indexOf(ch) + 1] = p;
-        used += p;
-      }
-      probs[t * PLATE_CLASSES] = 1 - used;
-    });
-    const out: PlateProbs = { steps: rows.length, probs };
+    const out = rowsOutput(rows);
     const chars = ['W', 'T', 'G', '4', '9'].map((char) => ({ char, confidence: 0.99 }));
     const dropped: PlateRead = { ...plate, text: 'WTG49', confidence: 0.99, candidates: [] };
     const r = jointReading(dropped, out, { text: 'WTG49', chars, plateProbs: () => out });
