@@ -1,6 +1,6 @@
 /**
  * The reader alone over a dataset's images: CPU time per image (all threads of the process,
- * median and p90) and peak RSS, with the plate-detector gate on or off (docs/accuracy.md).
+ * median and p90), RSS once the reader is loaded and warmed up, and peak RSS, with the plate-detector gate on or off (docs/accuracy.md).
  *
  *   npx tsx scripts/reader-cpu.ts ../shared/datasets/openalpr-us-dev gate|off
  */
@@ -11,6 +11,7 @@ import { createPlateReader, PLATE_DETECTOR_CHOICES, type PlateDetectorChoice } f
 const [dir, gate = 'off'] = process.argv.slice(2);
 if (!dir || !(PLATE_DETECTOR_CHOICES as readonly string[]).includes(gate)) throw new Error('usage: npx tsx scripts/reader-cpu.ts DATASET_DIR gate|off');
 const reader = await createPlateReader({ detMaxSide: 1280, threads: 2, plateDetector: gate as PlateDetectorChoice });
+const loaded = process.memoryUsage.rss();
 const cpu: number[] = [];
 let peak = 0;
 for (const s of loadDataset(dir).samples) {
@@ -23,4 +24,4 @@ for (const s of loadDataset(dir).samples) {
 }
 await reader.close();
 cpu.sort((a, b) => a - b);
-console.log(`${gate}: ${cpu.length} images, CPU ${cpu[cpu.length >> 1]!.toFixed(0)} ms median, ${cpu[Math.floor(cpu.length * 0.9)]!.toFixed(0)} ms p90; peak RSS ${(peak / 2 ** 20).toFixed(0)} MB (decoding included)`);
+console.log(`${gate}: ${cpu.length} images, CPU ${cpu[cpu.length >> 1]!.toFixed(0)} ms median, ${cpu[Math.floor(cpu.length * 0.9)]!.toFixed(0)} ms p90; RSS ${(loaded / 2 ** 20).toFixed(0)} MB loaded, ${(peak / 2 ** 20).toFixed(0)} MB peak (decoding included)`);
