@@ -35,8 +35,10 @@ export function jointReading(plate: PlateRead, generic: PlateProbs, reading: Ctc
   const chars = normaliseChars(reading.chars);
   const plateText = chars.map((c) => c.char).join('');
   const confidenceOf = new Map<string, number>();
+  // A text both recognisers read keeps the higher of their mean confidences (as the mean-
+  // confidence rule did): agreement must not make a reading look less sure to the tracker.
   const note = (text: string, confidence: number) => {
-    if (text && !confidenceOf.has(text)) confidenceOf.set(text, confidence);
+    if (text && confidence > (confidenceOf.get(text) ?? -1)) confidenceOf.set(text, confidence);
   };
   note(plate.text, plate.confidence);
   note(plateText, meanOf(chars));
@@ -48,7 +50,10 @@ export function jointReading(plate: PlateRead, generic: PlateProbs, reading: Ctc
   // candidates, never the plate's text (letting them win cost US and crop reads: under both
   // outputs, dropping a doubtful character often scores higher than reading it).
   const readable = new Set(confidenceOf.keys());
-  for (const b of [...ctcBeamSearch(generic), ...ctcBeamSearch(own)]) note(b.text, Math.exp(b.logP / Math.max(1, b.text.length)));
+  for (const b of [...ctcBeamSearch(generic), ...ctcBeamSearch(own)]) {
+    // Their confidence: the text's probability as a per-character geometric mean.
+    if (!confidenceOf.has(b.text)) note(b.text, Math.exp(b.logP / Math.max(1, b.text.length)));
+  }
   const scored = [...confidenceOf.entries()].map(([text, confidence]) => ({ text, confidence, score: ctcLogLikelihood(generic, text) + ctcLogLikelihood(own, text) }));
   const canWin = (t: string) => t === plate.text || (readable.has(t) && t.length >= opts.minLength && t.length <= opts.maxLength);
   const byScore = [...scored].sort((a, b) => b.score - a.score);

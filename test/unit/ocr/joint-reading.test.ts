@@ -59,7 +59,9 @@ describe('jointReading', () => {
     expect(withPlateReading(plate, reading, { minLength: 4, maxLength: 9, maxCandidates: 8, alternatives: { max: 4, minAltConfidence: 0.02 }, choose: 'confident' }).text).toBe('WTG249');
     const r = jointReading(plate, output(genericSteps), reading);
     expect(r.text).toBe('WTC249');
-    expect(r.confidence).toBeCloseTo(0.833, 3);
+    // The higher of the two mean confidences for WTC249: the plate recogniser's 0.833, the
+    // generic reading's candidate 0.893.
+    expect(r.confidence).toBe(0.893);
     expect(r.chars?.map((c) => c.char).join('')).toBe('WTC249');
     expect(r.candidates[0]?.text).toBe('WTG249');
     expect(r.candidates.map((c) => c.text)).toContain('TEXAS');
@@ -70,7 +72,10 @@ describe('jointReading', () => {
     const agreeing = [sure('W', 0.9), sure('T', 0.9), { G: 0.6, C: 0.3 }, sure('2', 0.9), sure('4', 0.9), sure('9', 0.9)];
     const r = jointReading(plate, output(genericSteps), readingOf(agreeing));
     expect(r.text).toBe('WTG249');
+    // The generic reading's mean confidence (0.918) is the higher of the two.
     expect(r.confidence).toBe(0.918);
+    const surer = jointReading({ ...plate, confidence: 0.6 }, output(genericSteps), readingOf(agreeing));
+    expect(surer.confidence).toBeCloseTo(0.85, 3);
     expect(r.chars?.map((c) => c.char).join('')).toBe('WTG249');
   });
 
