@@ -142,7 +142,13 @@ def recogniser_entries(metrics_path, command, models, previous=None):
     data = [f"us-plate-crops: the {tc.get('us-plate-crops', 0)} 'train' crops (label-0 rows dropped)"]
     for s in m["scene_sets"]:
         data.append(f"{s}: plate boxes cut from the {tc.get(s, 0)} 'train' scenes")
-    data.append(f"{m['synth_pool']} synthetic US plates (scripts/train/synth_plates.py, seed {m['seed']}), {round(m['synth_frac'] * 100)}% of each batch after the first {round(m['real_share'] * 100)}% of training")
+    if before:
+        # The continued model's record already says what its run saw; the continuation reads the same sets.
+        data = [d for d in previous["training"]["data"] if d != NEVER_SEEN]
+        data.append(f"continued for {m['steps']} steps on the same data: {round(m['synth_frac'] * 100)}% of each batch synthetic "
+                    f"({m['synth_pool']} plates, seed {m['seed']}), full augmentation from the first step, peak learning rate {m['lr']}")
+    else:
+        data.append(f"{m['synth_pool']} synthetic US plates (scripts/train/synth_plates.py, seed {m['seed']}), {round(m['synth_frac'] * 100)}% of each batch after the first {round(m['real_share'] * 100)}% of training")
     data.append(NEVER_SEEN)
     rec = {
         "name": "plate-rec",
