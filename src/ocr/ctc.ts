@@ -17,11 +17,8 @@ export interface CtcReading {
   /** Raw text as read (any script). */
   text: string;
   chars: DecodedChar[];
-  /**
-   * The output projected onto plate classes, for scoring other readings against it
-   * (ctc-score.ts). Computed on first call: most lines read are never plates.
-   */
-  plateProbs?: () => PlateProbs;
+  /** The output projected onto plate classes, for scoring other readings against it (ctc-score.ts). */
+  plateProbs?: PlateProbs;
 }
 
 /**
@@ -74,15 +71,3 @@ export function ctcGreedyDecode(probs: Float32Array, steps: number, classes: num
   return { text: chars.map((c) => c.char).join(''), chars };
 }
 
-/** A memoised call of `compute`. */
-export function lazily<T>(compute: () => T): () => T {
-  let value: T | undefined;
-  let done = false;
-  return () => {
-    if (!done) {
-      value = compute();
-      done = true;
-    }
-    return value as T;
-  };
-}

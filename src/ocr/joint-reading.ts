@@ -31,7 +31,7 @@ function round3(v: number): number {
  * the plate's line; `reading` the plate recogniser's reading of the plate crop (with its output).
  * Candidates: the other scored texts best first, then the plate's other candidates.
  */
-export function jointReading(plate: PlateRead, generic: PlateProbs, reading: CtcReading & { plateProbs: () => PlateProbs }, opts: JointOptions = DEFAULT_JOINT_OPTIONS): PlateRead {
+export function jointReading(plate: PlateRead, generic: PlateProbs, reading: CtcReading & { plateProbs: PlateProbs }, opts: JointOptions = DEFAULT_JOINT_OPTIONS): PlateRead {
   const chars = normaliseChars(reading.chars);
   const plateText = chars.map((c) => c.char).join('');
   const confidenceOf = new Map<string, number>();
@@ -45,7 +45,7 @@ export function jointReading(plate: PlateRead, generic: PlateProbs, reading: Ctc
   for (const c of plateAlternatives(chars, DEFAULT_ALTERNATIVE_OPTIONS)) note(c.text, c.confidence);
   for (const c of plate.candidates) note(c.text, c.confidence);
 
-  const own = reading.plateProbs();
+  const own = reading.plateProbs;
   // Texts with a character more or fewer than either reading: offered to the hot-list matcher as
   // candidates, never the plate's text (letting them win cost US and crop reads: under both
   // outputs, dropping a doubtful character often scores higher than reading it).

@@ -17,27 +17,47 @@ export interface PlateProbs {
   probs: Float32Array;
 }
 
-/** For each class of `charset` (index 0 the blank), its plate class: 0 for blank or filler. */
-export function plateClassMap(charset: readonly string[]): Uint8Array {
-  const map = new Uint8Array(charset.length);
-  charset.forEach((c, i) => {
-    if (i === 0) return;
-    const ch = normaliseChar(c);
-    map[i] = ch ? PLATE_ALPHABET.indexOf(ch) + 1 : 0;
-  });
-  return map;
+/**
+ * The classes of `charset` (index 0 the blank) that are plate characters: their indices and
+ * their plate classes (1..36). Every other class is blank or filler.
+ */
+export interface PlateClassMap {
+  classes: number;
+  from: Uint16Array;
+  to: Uint8Array;
 }
 
-/** Sums each step's probabilities into plate classes (the rows of one sequence at `offset`). */
-export function projectToPlateClasses(probs: Float32Array, steps: number, classes: number, map: Uint8Array, offset = 0): PlateProbs {
+export function plateClassMap(charset: readonly string[]): PlateClassMap {
+  const from: number[] = [];
+  const to: number[] = [];
+  charset.forEach((c, i) => {
+    const ch = i === 0 ? '' : normaliseChar(c);
+    if (!ch) return;
+    from.push(i);
+    to.push(PLATE_ALPHABET.indexOf(ch) + 1);
+  });
+  return { classes: charset.length, from: Uint16Array.from(from), to: Uint8Array.from(to) };
+}
+
+/**
+ * Sums each step's probabilities into plate classes (the rows of one sequence at `offset`). The
+ * rows are a softmax's, so the blank takes what the plate characters leave: only the few
+ * plate-character classes are read (PP-OCR has 6,625 classes, ~70 of them plate characters),
+ * which makes projecting every line read cheap enough to do at once.
+ */
+export function projectToPlateClasses(probs: Float32Array, steps: number, map: PlateClassMap, offset = 0): PlateProbs {
   const out = new Float32Array(steps * PLATE_CLASSES);
   for (let t = 0; t < steps; t++) {
-    const base = offset + t * classes;
+    const base = offset + t * map.classes;
     const row = t * PLATE_CLASSES;
-    for (let c = 0; c < classes; c++) {
-      const k = row + map[c]!;
-      out[k] = out[k]! + probs[base + c]!;
+    let plate = 0;
+    for (let k = 0; k < map.from.length; k++) {
+      const p = probs[base + map.from[k]!]!;
+      const at = row + map.to[k]!;
+      out[at] = out[at]! + p;
+      plate += p;
     }
+    out[row] = Math.max(0, 1 - plate);
   }
   return { steps, probs: out };
 }

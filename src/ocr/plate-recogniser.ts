@@ -8,7 +8,7 @@ import type { RotatedRect } from '../detect/geometry.ts';
 import { createOnnxSession } from '../detect/onnx-session.ts';
 import { AlprError } from '../errors.ts';
 import { plateClassMap, projectToPlateClasses } from './plate-classes.ts';
-import { ctcGreedyDecode, lazily, type CtcReading } from './ctc.ts';
+import { ctcGreedyDecode, type CtcReading } from './ctc.ts';
 import { PLATE_IN_H, PLATE_IN_W, writePlateInput } from './plate-preprocess.ts';
 import type { RgbImage } from './types.ts';
 
@@ -53,7 +53,7 @@ export async function createPlateRecogniser(modelPath: string, keysPath: string,
         }
         batch.forEach((_, n) => {
           const offset = n * steps * classes;
-          results.push({ ...ctcGreedyDecode(out.data, steps, classes, charset, offset), plateProbs: lazily(() => projectToPlateClasses(out.data, steps, classes, plateMap, offset)) });
+          results.push({ ...ctcGreedyDecode(out.data, steps, classes, charset, offset), plateProbs: projectToPlateClasses(out.data, steps, plateMap, offset) });
         });
       }
       return results;

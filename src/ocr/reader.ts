@@ -16,7 +16,7 @@ import { lineRead } from './clean.ts';
 import type { CtcReading } from './ctc.ts';
 import { jointReading } from './joint-reading.ts';
 import { createPlateRecogniser, type PlateRecogniser } from './plate-recogniser.ts';
-import { concatPlateProbs } from './plate-classes.ts';
+import { concatPlateProbs, type PlateProbs } from './plate-classes.ts';
 import { DEFAULT_REREAD_OPTIONS, plateCropFor, plateLineParts, withPlateReading } from './plate-reread.ts';
 import { createTextRecogniser, type TextRecogniser } from './recogniser.ts';
 import { DEFAULT_SELECT_OPTIONS, selectPlates, type SelectOptions } from './select.ts';
@@ -200,7 +200,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
       // a stacked pair has no such order and keeps the mean-confidence choice.
       const parts = plateLineParts(plate.box, lines)?.map((i) => readings[i]?.plateProbs);
       if (choice === 'ensemble' && parts && parts.every((p) => p !== undefined) && reading.plateProbs) {
-        out[r.index] = jointReading(plate, concatPlateProbs(parts.map((p) => p())), { ...reading, plateProbs: reading.plateProbs });
+        out[r.index] = jointReading(plate, concatPlateProbs(parts as PlateProbs[]), { ...reading, plateProbs: reading.plateProbs });
         return;
       }
       out[r.index] = withPlateReading(plate, reading, { ...DEFAULT_REREAD_OPTIONS, choose: choice === 'ensemble' ? 'confident' : 'plate' });

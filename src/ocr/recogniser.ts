@@ -4,7 +4,7 @@ import type { RotatedRect } from '../detect/geometry.ts';
 import { createOnnxSession } from '../detect/onnx-session.ts';
 import { AlprError } from '../errors.ts';
 import { plateClassMap, projectToPlateClasses } from './plate-classes.ts';
-import { ctcGreedyDecode, lazily, parseKeys, type CtcReading } from './ctc.ts';
+import { ctcGreedyDecode, parseKeys, type CtcReading } from './ctc.ts';
 import { batchWidth, REC_HEIGHT, recWidth, writeRecLine } from './rec-preprocess.ts';
 import type { RgbImage } from './types.ts';
 
@@ -48,7 +48,7 @@ export async function createTextRecogniser(modelPath: string, keysPath: string, 
         }
         idx.forEach((i, n) => {
           const offset = n * steps * classes;
-          results[i] = { ...ctcGreedyDecode(out.data, steps, classes, charset, offset), plateProbs: lazily(() => projectToPlateClasses(out.data, steps, classes, plateMap, offset)) };
+          results[i] = { ...ctcGreedyDecode(out.data, steps, classes, charset, offset), plateProbs: projectToPlateClasses(out.data, steps, plateMap, offset) };
         });
       }
       return results;

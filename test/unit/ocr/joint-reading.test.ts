@@ -27,13 +27,13 @@ function output(steps: Step[]): PlateProbs {
 }
 
 /** The greedy reading of such an output, as the plate recogniser returns it. */
-function readingOf(steps: Step[]): CtcReading & { plateProbs: () => PlateProbs } {
+function readingOf(steps: Step[]): CtcReading & { plateProbs: PlateProbs } {
   const chars = steps.map((s) => {
     const [[char, confidence], alt] = Object.entries(s).sort((a, b) => b[1] - a[1]) as [[string, number], [string, number] | undefined];
     return alt ? { char, confidence, alt: { char: alt[0], confidence: alt[1] } } : { char, confidence };
   });
   const probs = output(steps);
-  return { text: chars.map((c) => c.char).join(''), chars, plateProbs: () => probs };
+  return { text: chars.map((c) => c.char).join(''), chars, plateProbs: probs };
 }
 
 const sure = (ch: string, p = 0.99): Step => ({ [ch]: p });
@@ -96,7 +96,7 @@ describe('jointReading', () => {
     const out = rowsOutput(rows);
     const chars = ['W', 'T', 'G', '4', '9'].map((char) => ({ char, confidence: 0.99 }));
     const dropped: PlateRead = { ...plate, text: 'WTG49', confidence: 0.99, candidates: [] };
-    const r = jointReading(dropped, out, { text: 'WTG49', chars, plateProbs: () => out });
+    const r = jointReading(dropped, out, { text: 'WTG49', chars, plateProbs: out });
     expect(r.text).toBe('WTG49');
     expect(r.candidates[0]?.text).toBe('WTG249');
   });
