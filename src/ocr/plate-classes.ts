@@ -42,7 +42,7 @@ export function plateClassMap(charset: readonly string[]): PlateClassMap {
 /**
  * Sums each step's probabilities into plate classes (the rows of one sequence at `offset`). The
  * rows are a softmax's, so the blank takes what the plate characters leave: only the few
- * plate-character classes are read (PP-OCR has 6,625 classes, ~70 of them plate characters),
+ * plate-character classes are read (PP-OCR has 6,625 classes, 122 of them plate characters),
  * which makes projecting every line read cheap enough to do at once.
  */
 export function projectToPlateClasses(probs: Float32Array, steps: number, map: PlateClassMap, offset = 0): PlateProbs {
