@@ -43,3 +43,36 @@ def schedule(step, a, t0, warmup):
         return None
     lr = a.lr * (0.5 * (1 + np.cos(np.pi * frac))) if frac > warmup else a.lr * max(0.1, frac / warmup)
     return frac, lr
+
+
+def set_lr(opt, lr):
+    for g in opt.param_groups:
+        g["lr"] = lr
+
+
+def optimise(net, opt, loss):
+    """One optimiser step on `loss`, the gradient norm clipped to 5 (both trainers)."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
+    opt.step()
+
+
+class Checkpoints:
+    """When a run evaluates on its held-out data (its first step, then every `share` of the
+    budget, at least a minute apart) and what it found there (`history`, kept in the metrics)."""
+
+    def __init__(self, t0, minutes, share):
+        self.t0, self.every, self.last, self.history = t0, max(60, minutes * 60 * share), t0, []
+
+    def due(self, step):
+        if step == 1 or time.time() - self.last > self.every:
+            self.last = time.time()
+            return True
+        return False
+
+    def record(self, step, loss, val):
+        """Appends one checkpoint; returns the minutes since the start."""
+        minutes = (time.time() - self.t0) / 60
+        self.history.append({"step": step, "minutes": round(minutes, 2), "loss": round(loss, 4), "val": val})
+        return minutes

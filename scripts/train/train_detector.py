@@ -24,7 +24,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compose_scenes import DET_LONG_SIDE, STRIDE, SceneComposer, load_scene_images, plate_images  # noqa: E402
 from dataset import TRAIN_SCENE_SETS  # noqa: E402
-from run_setup import add_run_args, schedule, start_run  # noqa: E402
+from run_setup import Checkpoints, add_run_args, optimise, schedule, set_lr, start_run  # noqa: E402
 from split import split_of  # noqa: E402
 
 
@@ -176,13 +176,11 @@ def main():
     net = PlateDetector().to(device)
     params = sum(p.numel() for p in net.parameters())
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
-    budget = a.minutes * 60
     t0 = time.time()
-    step, history, last_eval = 0, [], t0
+    step, checks = 0, Checkpoints(t0, a.minutes, 1 / 10)
     while (now := schedule(step, a, t0, warmup=0.05)) is not None:
         _, lr = now
-        for g in opt.param_groups:
-            g["lr"] = lr
+        set_lr(opt, lr)
         xs, hs, ss, ms = [], [], [], []
         for _ in range(a.batch):
             img, boxes = comp.sample()
@@ -199,16 +197,12 @@ def main():
         l_heat = focal(out[:, :1], heat)
         l_size = (F.smooth_l1_loss(out[:, 1:], size, reduction="none") * mask).sum() / mask.sum().clamp(min=1)
         loss = l_heat + l_size
-        opt.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(net.parameters(), 5.0)
-        opt.step()
+        optimise(net, opt, loss)
         step += 1
-        if time.time() - last_eval > max(60, budget / 10) or step == 1:
-            last_eval = time.time()
+        if checks.due(step):
             m = evaluate(net, val, device)
-            history.append({"step": step, "minutes": round((time.time() - t0) / 60, 2), "loss": round(loss.item(), 4), "val": m})
-            print(f"step {step} {(time.time() - t0) / 60:.1f} min heat {l_heat.item():.3f} size {l_size.item():.3f} lr {lr:.5f} val {m}", flush=True)
+            minutes = checks.record(step, loss.item(), m)
+            print(f"step {step} {minutes:.1f} min heat {l_heat.item():.3f} size {l_size.item():.3f} lr {lr:.5f} val {m}", flush=True)
             # A snapshot to try in the reader while training goes on (the final model is plate-det.onnx).
             export(net, os.path.join(a.out, "plate-det.partial.onnx"))
             net.train()
@@ -221,7 +215,7 @@ def main():
         "minutes_used": round((time.time() - t0) / 60, 1), "batch": a.batch, "params": params, "device": str(device),
         "seed": a.seed, "torch": torch.__version__, "python": platform.python_version(),
         "train_scenes": {name: sum(1 for s in train if s[3] == name) for name in TRAIN_SCENE_SETS},
-        "pasted_crops": n_crops, "pasted_synthetic": n_synth, "history": history,
+        "pasted_crops": n_crops, "pasted_synthetic": n_synth, "history": checks.history,
     }
     with open(os.path.join(a.out, "det-metrics.json"), "w") as f:
         json.dump(metrics, f, indent=2)

@@ -23,7 +23,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from augment import IN_H, IN_W, prepare  # noqa: E402
 from dataset import ALPHABET, TRAIN_SCENE_SETS, load_real  # noqa: E402
-from run_setup import add_run_args, schedule, start_run  # noqa: E402
+from run_setup import Checkpoints, add_run_args, optimise, schedule, set_lr, start_run  # noqa: E402
 from synth_plates import SynthPlates  # noqa: E402
 
 BLANK = 0  # class 0 is the CTC blank; class i+1 is ALPHABET[i]
@@ -180,14 +180,11 @@ def main():
     params = sum(p.numel() for p in net.parameters())
     opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=BLANK, zero_infinity=True)
-    budget = a.minutes * 60
     t0 = time.time()
-    step, history = 0, []
-    last_eval = t0
+    step, checks = 0, Checkpoints(t0, a.minutes, 1 / 20)
     while (now := schedule(step, a, t0, warmup=0.1)) is not None:
         frac, lr = now
-        for g in opt.param_groups:
-            g["lr"] = lr
+        set_lr(opt, lr)
         phase2 = frac >= a.real_share
         # Clean crops first: with full augmentation from the start CTC stayed in the all-blank
         # stage for 700+ steps; on clean crops it left it after ~300 steps, then learnt fast.
@@ -207,16 +204,12 @@ def main():
         lengths = torch.tensor([len(t) for t in ys], dtype=torch.long)
         logp = F.log_softmax(net(x), dim=2).permute(1, 0, 2)  # [T, B, C]
         loss = ctc(logp, targets, torch.full((len(ys),), logp.shape[0], dtype=torch.long), lengths)
-        opt.zero_grad()
-        loss.backward()
-        nn.utils.clip_grad_norm_(net.parameters(), 5.0)
-        opt.step()
+        optimise(net, opt, loss)
         step += 1
-        if time.time() - last_eval > max(60, budget / 20) or step == 1:
-            last_eval = time.time()
+        if checks.due(step):
             m, _ = evaluate(net, val, device, frozen)
-            history.append({"step": step, "minutes": round((time.time() - t0) / 60, 2), "loss": round(loss.item(), 4), "val": m})
-            print(f"step {step} {(time.time() - t0) / 60:.1f} min loss {loss.item():.3f} lr {lr:.5f} phase {2 if phase2 else 1} val {m}", flush=True)
+            minutes = checks.record(step, loss.item(), m)
+            print(f"step {step} {minutes:.1f} min loss {loss.item():.3f} lr {lr:.5f} phase {2 if phase2 else 1} val {m}", flush=True)
     m, counts = evaluate(net, val, device, frozen)
     print(f"final step {step} val {m}", flush=True)
     # The last weights ship (the learning rate has decayed to ~0); nothing is chosen on val, so
@@ -234,7 +227,7 @@ def main():
         "train_counts": {src: sum(1 for s in train if s.source == src) for src in sorted({s.source for s in train})},
         "scene_sets": list(TRAIN_SCENE_SETS), "synth_pool": a.synth_pool, "synth_frac": a.synth_frac, "real_share": a.real_share, "clean_share": a.clean_share,
         "init_sha256": file_sha256(a.init_onnx) if a.init_onnx else None, "lr": a.lr,
-        "history": history,
+        "history": checks.history,
     }
     with open(os.path.join(a.out, "metrics.json"), "w") as f:
         json.dump(metrics, f, indent=2)
