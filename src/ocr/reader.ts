@@ -199,8 +199,8 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
       // The generic output of the plate's line, or of its fragments read left to right as one;
       // a stacked pair has no such order and keeps the mean-confidence choice.
       const parts = plateLineParts(plate.box, lines)?.map((i) => readings[i]?.plateProbs);
-      if (choice === 'ensemble' && parts && parts.every((p) => p !== undefined) && reading.plateProbs) {
-        out[r.index] = jointReading(plate, concatPlateProbs(parts as PlateProbs[]), { ...reading, plateProbs: reading.plateProbs });
+      if (choice === 'ensemble' && parts?.every((p): p is PlateProbs => p !== undefined) && reading.plateProbs) {
+        out[r.index] = jointReading(plate, concatPlateProbs(parts), { ...reading, plateProbs: reading.plateProbs });
         return;
       }
       out[r.index] = withPlateReading(plate, reading, { ...DEFAULT_REREAD_OPTIONS, choose: choice === 'ensemble' ? 'confident' : 'plate' });
