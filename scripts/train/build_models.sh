@@ -9,6 +9,7 @@
 # REC_INIT=models/plate-rec.onnx continues training the shipped recogniser for REC_MINUTES
 # instead of starting from scratch (full augmentation from the first step, peak learning rate
 # 5e-4); the manifest then records the chain of commands that rebuilds the result.
+# REC_SYNTH_POOL=N renders N synthetic plates up front instead of 2000 (more variety per run).
 #
 # Datasets are read in place (default ../shared/datasets next to the repository); the decoded
 # cache and the training output go under /tmp, never into the repository.
@@ -21,9 +22,13 @@ OUT="${ALPR_TRAIN_OUT:-/tmp/alpr-models-build}"
 SEED=7
 COMMAND="nice -n 15 scripts/train/build_models.sh $REC_MINUTES $DET_MINUTES"
 REC_ARGS=()
+if [ -n "${REC_SYNTH_POOL:-}" ]; then
+  REC_ARGS+=(--synth-pool "$REC_SYNTH_POOL")
+  COMMAND="REC_SYNTH_POOL=$REC_SYNTH_POOL $COMMAND"
+fi
 if [ -n "${REC_INIT:-}" ]; then
   cp "$REC_INIT" "$OUT.init.onnx"
-  REC_ARGS=(--init-onnx "$OUT.init.onnx" --lr 5e-4 --clean-share 0 --real-share 0)
+  REC_ARGS+=(--init-onnx "$OUT.init.onnx" --lr 5e-4 --clean-share 0 --real-share 0)
   COMMAND="REC_INIT=$REC_INIT $COMMAND"
 fi
 rm -rf "$OUT"
