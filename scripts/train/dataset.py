@@ -57,19 +57,24 @@ def _shrink(img, box):
     return img, box
 
 
-def load_crops(root):
-    d = os.path.join(root, "us-plate-crops")
-    out = []
-    with open(os.path.join(d, "groundtruth.csv"), newline="") as f:
+def crop_labels(root):
+    """(file, plate text) of every usable us-plate-crops row."""
+    with open(os.path.join(root, "us-plate-crops", "groundtruth.csv"), newline="") as f:
         for row in csv.reader(f):
             if len(row) < 3 or row[0].lower() == "file":
                 continue
             text = normalise(row[2])
-            if len(text) < 2:  # the `0` placeholder rows
-                continue
-            img = _grey(os.path.join(d, row[0]))
-            img, box = _shrink(img, (0, 0, img.shape[1], img.shape[0]))
-            out.append(RealSample(img, box, text, "us-plate-crops", row[0]))
+            if len(text) >= 2:  # not the `0` placeholder rows
+                yield row[0], text
+
+
+def load_crops(root):
+    d = os.path.join(root, "us-plate-crops")
+    out = []
+    for name, text in crop_labels(root):
+        img = _grey(os.path.join(d, name))
+        img, box = _shrink(img, (0, 0, img.shape[1], img.shape[0]))
+        out.append(RealSample(img, box, text, "us-plate-crops", name))
     return out
 
 
@@ -82,21 +87,27 @@ def _resolve_image(d, named, stem, files):
     return None
 
 
-def load_scenes(root, name):
+def scene_labels(root, name):
+    """(image file, plate text, (x, y, w, h)) of every labelled scene of one OpenALPR set."""
     d = os.path.join(root, name)
     files = set(os.listdir(d))
-    out = []
     for txt in sorted(f for f in files if f.lower().endswith(".txt")):
         with open(os.path.join(d, txt)) as f:
             line = next((l for l in f.read().splitlines() if l.strip()), "")
         fields = line.strip().split("\t")
         if len(fields) < 6:
             continue
-        x, y, w, h = (float(v) for v in fields[1:5])
+        box = tuple(float(v) for v in fields[1:5])
         text = normalise("".join(fields[5:]))
         image = _resolve_image(d, fields[0], txt[:-4], files)
-        if not image or not text:
-            continue
+        if image and text:
+            yield image, text, box
+
+
+def load_scenes(root, name):
+    d = os.path.join(root, name)
+    out = []
+    for image, text, (x, y, w, h) in scene_labels(root, name):
         img = _grey(os.path.join(d, image))
         # Keep context of half a box height (and a quarter width) around the plate.
         mx, my = 0.25 * w + 0.5 * h, 0.6 * h

@@ -232,6 +232,7 @@ export class App {
         threads: cfg.reader.threads,
         recognizer: cfg.reader.recognizer,
         plateDetector: cfg.reader.plateDetector,
+        region: cfg.reader.region,
         ...(cfg.reader.modelsDir === undefined ? {} : { modelsDir: cfg.reader.modelsDir }),
       }));
 

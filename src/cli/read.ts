@@ -1,5 +1,5 @@
 /**
- * `alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer R] [--plate-detector gate|off] IMAGE...`: one JSON line
+ * `alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer R] [--plate-detector gate|off] [--region us|eu|br|none] IMAGE...`: one JSON line
  * per image on stdout, `{"image","plates":[{text,confidence,box,candidates}],"ms"}`. An
  * unreadable image is reported on stderr; the others are still read and the exit status is 1.
  */
@@ -8,6 +8,7 @@ import { decodeImageFile } from '../capture/decode-image.ts';
 import { configSchema } from '../config/schema.ts';
 import { AlprError, isAlprError } from '../errors.ts';
 import { PLATE_DETECTOR_CHOICES, RECOGNIZER_CHOICES, createPlateReader, type PlateReaderOptions } from '../ocr/reader.ts';
+import { REGION_CHOICES } from '../ocr/char-prior.ts';
 
 export const READER_FLAGS = {
   'det-max-side': { type: 'string' },
@@ -15,6 +16,7 @@ export const READER_FLAGS = {
   'models-dir': { type: 'string' },
   recognizer: { type: 'string' },
   'plate-detector': { type: 'string' },
+  region: { type: 'string' },
 } as const;
 
 function intFlag(value: string | undefined, name: string, min: number, max: number, fallback: number, usage: string): number {
@@ -32,7 +34,7 @@ function choiceFlag<T extends string>(value: string | undefined, name: string, c
 
 /** Reader options from the shared flags; defaults are the config schema's reader defaults. */
 export function readerOptionsFrom(
-  values: { 'det-max-side'?: string; threads?: string; 'models-dir'?: string; recognizer?: string; 'plate-detector'?: string },
+  values: { 'det-max-side'?: string; threads?: string; 'models-dir'?: string; recognizer?: string; 'plate-detector'?: string; region?: string },
   usage: string,
 ): PlateReaderOptions {
   const defaults = configSchema.shape.reader.parse(undefined);
@@ -41,6 +43,7 @@ export function readerOptionsFrom(
     threads: intFlag(values.threads, 'threads', 1, 16, defaults.threads, usage),
     recognizer: choiceFlag(values.recognizer, 'recognizer', RECOGNIZER_CHOICES, defaults.recognizer, usage),
     plateDetector: choiceFlag(values['plate-detector'], 'plate-detector', PLATE_DETECTOR_CHOICES, defaults.plateDetector, usage),
+    region: choiceFlag(values.region, 'region', REGION_CHOICES, defaults.region, usage),
   };
   if (values['models-dir']) opts.modelsDir = values['models-dir'];
   return opts;
@@ -54,7 +57,7 @@ export function parseOrUsage<T>(parse: () => T, usage: string): T {
   }
 }
 
-const USAGE = 'usage: alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] [--plate-detector gate|off] IMAGE...';
+const USAGE = 'usage: alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] [--plate-detector gate|off] [--region us|eu|br|none] IMAGE...';
 
 export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(() => parseArgs({ args, options: READER_FLAGS, allowPositionals: true, strict: true }), USAGE);

@@ -331,6 +331,12 @@ const readerSchema = z
       .describe(
         "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (a frame where it finds none costs only the small detector; where its windows would cover half the frame or give no plate, the whole frame is read); 'off' runs the text detector on the whole frame of every frame (see docs/accuracy.md).",
       ),
+    region: z
+      .enum(['us', 'eu', 'br', 'none'])
+      .default('us')
+      .describe(
+        "Whose plates the cameras see. With recognizer 'ensemble' each candidate text is weighed by how often that region's plates carry its characters (models/plate-priors.json, counted from the recogniser's training labels): on US plates a glyph both recognisers leave between O and 0 reads 0. 'none' weighs every text alike (see docs/accuracy.md).",
+      ),
     modelsDir: z
       .string()
       .min(1)

@@ -3,8 +3,11 @@
  * generic reading, the plate recogniser's reading, and their alternatives) is scored by how
  * likely each recogniser's output makes it (CTC forward, ctc-score.ts), and the text with the
  * highest sum of the two log-likelihoods wins: a character one model is unsure of is decided by
- * the other, which comparing mean confidences cannot do.
+ * the other, which comparing mean confidences cannot do. With a region's character prior
+ * (char-prior.ts) the score is the log posterior: a glyph both outputs leave in doubt goes to the
+ * character that region's plates carry far more often.
  */
+import { type CharPrior, textPrior } from './char-prior.ts';
 import type { CtcReading } from './ctc.ts';
 import { ctcBeamSearch, ctcLogLikelihood } from './ctc-score.ts';
 import { normaliseChars } from './normalise.ts';
@@ -18,6 +21,8 @@ export interface JointOptions {
   /** ...and at most this many. */
   maxLength: number;
   maxCandidates: number;
+  /** The region's character prior, added to the score (none: every text's prior is equal). */
+  prior?: CharPrior;
 }
 
 export const DEFAULT_JOINT_OPTIONS: JointOptions = { minLength: 4, maxLength: 9, maxCandidates: 8 };
@@ -54,7 +59,7 @@ export function jointReading(plate: PlateRead, generic: PlateProbs, reading: Ctc
     // Their confidence: the text's probability as a per-character geometric mean.
     if (!confidenceOf.has(b.text)) note(b.text, Math.exp(b.logP / Math.max(1, b.text.length)));
   }
-  const scored = [...confidenceOf.entries()].map(([text, confidence]) => ({ text, confidence, score: ctcLogLikelihood(generic, text) + ctcLogLikelihood(own, text) }));
+  const scored = [...confidenceOf.entries()].map(([text, confidence]) => ({ text, confidence, score: ctcLogLikelihood(generic, text) + ctcLogLikelihood(own, text) + (opts.prior ? textPrior(opts.prior, text) : 0) }));
   const canWin = (t: string) => t === plate.text || (readable.has(t) && t.length >= opts.minLength && t.length <= opts.maxLength);
   const byScore = [...scored].sort((a, b) => b.score - a.score);
   const best = byScore.find((s) => canWin(s.text) && Number.isFinite(s.score)) ?? { text: plate.text, confidence: plate.confidence };

@@ -12,9 +12,10 @@ import { createPlateDetector, DEFAULT_PLATE_DETECTOR, type PlateDetector } from 
 import type { DetectedPlate } from '../detect/plate-heatmap.ts';
 import { AlprError } from '../errors.ts';
 import { requireModel, verifyModels } from '../models/manifest.ts';
+import { DEFAULT_REGION, loadCharPrior, type RegionChoice } from './char-prior.ts';
 import { lineRead } from './clean.ts';
 import type { CtcReading } from './ctc.ts';
-import { jointReading } from './joint-reading.ts';
+import { DEFAULT_JOINT_OPTIONS, jointReading, type JointOptions } from './joint-reading.ts';
 import { createPlateRecogniser, type PlateRecogniser } from './plate-recogniser.ts';
 import { concatPlateProbs, type PlateProbs } from './plate-classes.ts';
 import { DEFAULT_REREAD_OPTIONS, plateCropFor, plateLineParts, withPlateReading } from './plate-reread.ts';
@@ -52,6 +53,12 @@ export interface PlateReaderOptions {
   warmUp?: boolean;
   /** Which recogniser gives the plate text (default: the config schema's); PP-OCR rec always reads the lines for selection. */
   recognizer?: RecognizerChoice;
+  /**
+   * Whose plates these are: the joint reading ('ensemble') weighs candidate texts by that
+   * region's character prior (models/plate-priors.json); 'none' weighs every text alike.
+   * Default: the config schema's ('us').
+   */
+  region?: RegionChoice;
   /** At most this many selected plates per image are read again by the plate recogniser (default 4). */
   maxPlateReads?: number;
   /**
@@ -92,6 +99,9 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
   let plateRec: PlateRecogniser | undefined;
   let plateDet: PlateDetector | undefined;
   const choice = opts.recognizer ?? DEFAULT_RECOGNIZER;
+  const region = opts.region ?? DEFAULT_REGION;
+  const joint: JointOptions =
+    choice === 'ensemble' && region !== 'none' ? { ...DEFAULT_JOINT_OPTIONS, prior: loadCharPrior(requireModel(models, 'plate-priors', opts.modelsDir).path, region) } : DEFAULT_JOINT_OPTIONS;
   try {
     if ((opts.plateDetector ?? DEFAULT_PLATE_DETECTOR_CHOICE) === 'gate') {
       const model = requireModel(models, 'plate-det', opts.modelsDir);
@@ -200,7 +210,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
       // a stacked pair has no such order and keeps the mean-confidence choice.
       const parts = plateLineParts(plate.box, lines)?.map((i) => readings[i]?.plateProbs);
       if (choice === 'ensemble' && parts?.every((p): p is PlateProbs => p !== undefined) && reading.plateProbs) {
-        out[r.index] = jointReading(plate, concatPlateProbs(parts), { ...reading, plateProbs: reading.plateProbs });
+        out[r.index] = jointReading(plate, concatPlateProbs(parts), { ...reading, plateProbs: reading.plateProbs }, joint);
         return;
       }
       out[r.index] = withPlateReading(plate, reading, { ...DEFAULT_REREAD_OPTIONS, choose: choice === 'ensemble' ? 'confident' : 'plate' });

@@ -28,5 +28,8 @@ describe('alpr-edge read', () => {
     const bad = cli('read', '--plate-detector', 'maybe', 'a.jpg');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--plate-detector must be one of gate, off');
+    const region = cli('read', '--region', 'mars', 'a.jpg');
+    expect(region.status).toBe(2);
+    expect(region.stderr).toContain('--region must be one of us, eu, br, none');
   });
 });

@@ -71,7 +71,7 @@ describe('model manifest', () => {
 
   it('ships a manifest whose files are installed and match', async () => {
     const manifest = loadManifest(manifestPathOf());
-    expect(manifest.models.map((m) => m.name)).toEqual(['det', 'rec', 'rec-keys', 'plate-rec', 'plate-rec-keys', 'plate-det']);
+    expect(manifest.models.map((m) => m.name)).toEqual(['det', 'rec', 'rec-keys', 'plate-rec', 'plate-rec-keys', 'plate-det', 'plate-priors']);
     const models = await verifyModels();
     expect(models.get('rec')?.path).toMatch(/ch_PP-OCRv4_rec_infer\.onnx$/);
     expect(models.get('plate-rec')?.path).toMatch(/models\/plate-rec\.onnx$/);
