@@ -132,8 +132,8 @@ async function realtime(cameras: number, reader: PlateReader, ctx: BenchContext,
 
 export default async function bench(ctx: BenchContext): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
-  // The config's reader.plateDetector unless PIPELINE_BENCH_PLATE_DETECTOR (gate|off) says otherwise.
-  const plateDetector = z.enum(['gate', 'off']).parse(process.env.PIPELINE_BENCH_PLATE_DETECTOR ?? configSchema.shape.reader.parse(undefined).plateDetector);
+  // The config's reader.plateDetector unless PIPELINE_BENCH_PLATE_DETECTOR (gate|off|only) says otherwise.
+  const plateDetector = z.enum(['gate', 'off', 'only']).parse(process.env.PIPELINE_BENCH_PLATE_DETECTOR ?? configSchema.shape.reader.parse(undefined).plateDetector);
   ctx.log(`reader.plateDetector: ${plateDetector}`);
   const inThread = await createPlateReader({ detMaxSide: 1280, threads: 2, plateDetector });
   try {

@@ -326,10 +326,10 @@ const readerSchema = z
         "Which recogniser gives the plate text: 'plate' re-reads each selected plate with the project's plate recogniser (models/plate-rec.onnx), 'ppocr' keeps the generic PP-OCR reading, 'ensemble' reads with both and keeps the text their two outputs make most likely together, the other readings as candidates (see docs/accuracy.md).",
       ),
     plateDetector: z
-      .enum(['gate', 'off'])
+      .enum(['gate', 'off', 'only'])
       .default('off')
       .describe(
-        "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (a frame where it finds none costs only the small detector; where its windows would cover half the frame or give no plate, the whole frame is read); 'off' runs the text detector on the whole frame of every frame (see docs/accuracy.md).",
+        "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (a frame where it finds none costs only the small detector; where its windows would cover half the frame or give no plate, the whole frame is read); 'off' runs the text detector on the whole frame of every frame; 'only' reads each box the plate detector finds with the plate recogniser alone, never loading PP-OCR (a fraction of the CPU and memory, far fewer plates read right: see docs/accuracy.md; `recognizer` is then ignored).",
       ),
     region: z
       .enum(['us', 'eu', 'br', 'none'])

@@ -13,6 +13,7 @@ import type { DetectedPlate } from '../detect/plate-heatmap.ts';
 import { AlprError } from '../errors.ts';
 import { requireModel, verifyModels } from '../models/manifest.ts';
 import { DEFAULT_REGION, loadCharPrior, type RegionChoice } from './char-prior.ts';
+import { createDetectorOnlyReader } from './detector-only-reader.ts';
 import { lineRead } from './clean.ts';
 import type { CtcReading } from './ctc.ts';
 import { DEFAULT_JOINT_OPTIONS, jointReading, type JointOptions } from './joint-reading.ts';
@@ -65,13 +66,14 @@ export interface PlateReaderOptions {
    * 'gate': the plate detector (models/plate-det.onnx) runs first and the text detector reads
    * only windows around the plates it finds: none found, no plates; windows covering half the
    * frame or more, or no plate read in them, the whole frame. 'off': the text detector reads
-   * the whole frame.
+   * the whole frame. 'only': the plate recogniser alone reads each box the plate detector finds
+   * (detector-only-reader.ts): PP-OCR is never loaded and `recognizer` is ignored.
    */
   plateDetector?: PlateDetectorChoice;
 }
 
-export type PlateDetectorChoice = 'gate' | 'off';
-export const PLATE_DETECTOR_CHOICES: readonly PlateDetectorChoice[] = ['gate', 'off'];
+export type PlateDetectorChoice = 'gate' | 'off' | 'only';
+export const PLATE_DETECTOR_CHOICES: readonly PlateDetectorChoice[] = ['gate', 'off', 'only'];
 
 export const DEFAULT_RECOGNIZER: RecognizerChoice = 'ensemble';
 /**
@@ -87,6 +89,18 @@ export function worthReading(line: TextLine): boolean {
 
 export async function createPlateReader(opts: PlateReaderOptions): Promise<PlateReader> {
   const models = await verifyModels(opts.modelsDir);
+  const region = opts.region ?? DEFAULT_REGION;
+  const prior = region === 'none' ? undefined : () => loadCharPrior(requireModel(models, 'plate-priors', opts.modelsDir).path, region);
+  const gate = opts.plateDetector ?? DEFAULT_PLATE_DETECTOR_CHOICE;
+  if (gate === 'only') {
+    return createDetectorOnlyReader(models, {
+      threads: opts.threads,
+      warmUpFrame: warmUpFrame(),
+      ...(opts.modelsDir === undefined ? {} : { modelsDir: opts.modelsDir }),
+      ...(opts.warmUp === undefined ? {} : { warmUp: opts.warmUp }),
+      ...(prior ? { prior: prior() } : {}),
+    });
+  }
   const det = requireModel(models, 'det', opts.modelsDir);
   const rec = requireModel(models, 'rec', opts.modelsDir);
   const keys = requireModel(models, 'rec-keys', opts.modelsDir);
@@ -99,11 +113,9 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
   let plateRec: PlateRecogniser | undefined;
   let plateDet: PlateDetector | undefined;
   const choice = opts.recognizer ?? DEFAULT_RECOGNIZER;
-  const region = opts.region ?? DEFAULT_REGION;
-  const joint: JointOptions =
-    choice === 'ensemble' && region !== 'none' ? { ...DEFAULT_JOINT_OPTIONS, prior: loadCharPrior(requireModel(models, 'plate-priors', opts.modelsDir).path, region) } : DEFAULT_JOINT_OPTIONS;
+  const joint: JointOptions = choice === 'ensemble' && prior ? { ...DEFAULT_JOINT_OPTIONS, prior: prior() } : DEFAULT_JOINT_OPTIONS;
   try {
-    if ((opts.plateDetector ?? DEFAULT_PLATE_DETECTOR_CHOICE) === 'gate') {
+    if (gate === 'gate') {
       const model = requireModel(models, 'plate-det', opts.modelsDir);
       plateDet = await createPlateDetector(model.path, { ...DEFAULT_PLATE_DETECTOR, threads: opts.threads });
       if (opts.warmUp !== false) await plateDet.detect(warmUpFrame());

@@ -120,3 +120,30 @@ describe('plate reader gated by the plate detector (plateDetector: gate)', () =>
     expect(await reader.read({ width: 320, height: 240, data: Buffer.alloc(320 * 240 * 3, 120) })).toEqual([]);
   });
 });
+
+describe('plate reader from the plate detector alone (plateDetector: only)', () => {
+  let reader: PlateReader;
+  beforeAll(async () => {
+    reader = await createPlateReader({ detMaxSide: 640, threads: 1, plateDetector: 'only' });
+  });
+  afterAll(async () => {
+    await reader.close();
+  });
+
+  it("reads the plate from the detector's box with the plate recogniser, never the timestamp", async () => {
+    const plates = await reader.read(await scene('7ABC123', 1280, 720));
+    expect(plates[0]?.text).toBe('7ABC123');
+    expect(plates[0]!.chars?.map((c) => c.char).join('')).toBe('7ABC123');
+    expect(plates[0]!.detectorScore).toBeGreaterThanOrEqual(DEFAULT_PLATE_DETECTOR.threshold);
+    expect(plates[0]!.plateScore).toBe(plates[0]!.detectorScore);
+    // The plate is drawn at 540..740 x 350..414.
+    expect(plates[0]!.box.x + plates[0]!.box.w / 2).toBeGreaterThan(600);
+    expect(plates[0]!.box.x + plates[0]!.box.w / 2).toBeLessThan(680);
+    expect(plates.map((p) => p.text)).not.toContain('20240501123045');
+  });
+
+  it('returns no plates for an empty scene and rejects a buffer of the wrong size', async () => {
+    expect(await reader.read({ width: 320, height: 240, data: Buffer.alloc(320 * 240 * 3, 120) })).toEqual([]);
+    await expect(reader.read({ width: 320, height: 240, data: Buffer.alloc(10) })).rejects.toThrow('image buffer holds 10 bytes, not 320x240 RGB');
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * The reader for reader.plateDetector 'only': the plate detector finds the plates and the plate
+ * recogniser reads each box (detector-reading.ts). PP-OCR is never loaded, so the process holds
+ * two small sessions instead of four (docs/benchmarks.md).
+ */
+import { createPlateDetector, DEFAULT_PLATE_DETECTOR } from '../detect/plate-detector.ts';
+import { AlprError } from '../errors.ts';
+import type { VerifiedModel } from '../models/manifest.ts';
+import { requireModel } from '../models/manifest.ts';
+import type { CharPrior } from './char-prior.ts';
+import { DEFAULT_DETECTOR_READING, detectorCropRect, detectorPlate } from './detector-reading.ts';
+import { createPlateRecogniser } from './plate-recogniser.ts';
+import type { PlateRead, PlateReader, RgbImage } from './types.ts';
+
+export async function createDetectorOnlyReader(
+  models: Map<string, VerifiedModel>,
+  opts: { modelsDir?: string; threads: number; warmUp?: boolean; prior?: CharPrior; warmUpFrame: RgbImage },
+): Promise<PlateReader> {
+  const plateDet = await createPlateDetector(requireModel(models, 'plate-det', opts.modelsDir).path, { ...DEFAULT_PLATE_DETECTOR, threads: opts.threads });
+  let plateRec;
+  try {
+    plateRec = await createPlateRecogniser(requireModel(models, 'plate-rec', opts.modelsDir).path, requireModel(models, 'plate-rec-keys', opts.modelsDir).path, {
+      threads: opts.threads,
+    });
+    if (opts.warmUp !== false) {
+      await plateDet.detect(opts.warmUpFrame);
+      await plateRec.recognise({ width: 64, height: 16, data: Buffer.alloc(64 * 16 * 3, 128) }, [{ cx: 32, cy: 8, w: 64, h: 16, angle: 0 }]);
+    }
+  } catch (err) {
+    await plateDet.close();
+    throw err;
+  }
+  const rec = plateRec;
+  const readingOpts = { ...DEFAULT_DETECTOR_READING, ...(opts.prior ? { prior: opts.prior } : {}) };
+  return {
+    async read(image) {
+      if (image.data.length !== image.width * image.height * 3) {
+        throw new AlprError('IMAGE_UNREADABLE', `image buffer holds ${image.data.length} bytes, not ${image.width}x${image.height} RGB`);
+      }
+      const found = await plateDet.detect(image);
+      if (found.length === 0) return [];
+      const readings = await rec.recognise(
+        image,
+        found.map((f) => detectorCropRect(f.box)),
+      );
+      const plates: PlateRead[] = [];
+      found.forEach((f, i) => {
+        const reading = readings[i]!;
+        const plate = reading.plateProbs && detectorPlate(f, { ...reading, plateProbs: reading.plateProbs }, readingOpts);
+        if (plate) plates.push(plate);
+      });
+      return plates;
+    },
+    async close() {
+      await plateDet.close();
+      await rec.close();
+    },
+  };
+}

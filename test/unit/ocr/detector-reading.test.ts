@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { charPrior } from '../../../src/ocr/char-prior.ts';
+import { DEFAULT_DETECTOR_READING, detectorCropRect, detectorPlate } from '../../../src/ocr/detector-reading.ts';
+import { PLATE_ALPHABET, PLATE_CLASSES, type PlateProbs } from '../../../src/ocr/plate-classes.ts';
+
+type Step = Record<string, number>;
+
+/** An output reading one character per step, each followed by a blank step. */
+function output(steps: Step[]): PlateProbs {
+  const rows = steps.flatMap((s) => [s, {}]);
+  const probs = new Float32Array(rows.length * PLATE_CLASSES);
+  rows.forEach((row, t) => {
+    let used = 0;
+    for (const [ch, p] of Object.entries(row)) {
+      probs[t * PLATE_CLASSES + PLATE_ALPHABET.indexOf(ch) + 1] = p;
+      used += p;
+    }
+    probs[t * PLATE_CLASSES] = 1 - used;
+  });
+  return { steps: rows.length, probs };
+}
+
+function reading(steps: Step[]) {
+  const chars = steps.map((s) => {
+    const [[char, confidence], alt] = Object.entries(s).sort((a, b) => b[1] - a[1]) as [[string, number], [string, number] | undefined];
+    return alt ? { char, confidence, alt: { char: alt[0], confidence: alt[1] } } : { char, confidence };
+  });
+  return { text: chars.map((c) => c.char).join(''), chars, plateProbs: output(steps) };
+}
+
+const sure = (ch: string): Step => ({ [ch]: 0.99 });
+const found = { box: { x: 100, y: 50, w: 200, h: 100 }, score: 0.8123 };
+
+describe('detectorCropRect', () => {
+  it('trims the top and bottom of the box and widens its sides as in training', () => {
+    // Height 100 minus 8 % and 5 %: 87, from y 58; width 200 plus 3 % each side: 212.
+    expect(detectorCropRect(found.box)).toEqual({ cx: 200, cy: 58 + 87 / 2, w: 212, h: 87, angle: 0 });
+    expect(detectorCropRect(found.box, { top: 0, bottom: 0, side: 0 })).toEqual({ cx: 200, cy: 100, w: 200, h: 100, angle: 0 });
+  });
+});
+
+describe('detectorPlate', () => {
+  it("reads the recogniser's text with its characters, alternatives and the detector's score", () => {
+    const p = detectorPlate(found, reading([sure('7'), sure('A'), { B: 0.7, '8': 0.25 }, sure('C'), sure('1'), sure('2')]))!;
+    expect(p.text).toBe('7ABC12');
+    expect(p.chars?.map((c) => c.char).join('')).toBe('7ABC12');
+    expect(p.candidates.map((c) => c.text)).toContain('7A8C12');
+    expect(p.box).toEqual(found.box);
+    expect(p.detectorScore).toBe(0.812);
+    expect(p.plateScore).toBe(0.812);
+  });
+
+  it('drops a reading of implausible length', () => {
+    expect(detectorPlate(found, reading([sure('A'), sure('B'), sure('C')]))).toBeUndefined();
+    expect(detectorPlate(found, reading([]))).toBeUndefined();
+  });
+
+  it("turns an O/0 in doubt by the region's prior, never a sure O", () => {
+    const doubt = reading([sure('C'), sure('H'), { O: 0.5, '0': 0.45 }, sure('P'), sure('8'), sure('Y')]);
+    const us = { ...DEFAULT_DETECTOR_READING, prior: charPrior({ '0': 254, O: 15 }) };
+    expect(detectorPlate(found, doubt)!.text).toBe('CHOP8Y');
+    const r = detectorPlate(found, doubt, us)!;
+    expect(r.text).toBe('CH0P8Y');
+    expect(r.chars).toBeUndefined();
+    expect(r.candidates[0]?.text).toBe('CHOP8Y');
+    const sureO = reading([sure('C'), sure('H'), { O: 0.97, '0': 0.02 }, sure('P'), sure('8'), sure('Y')]);
+    expect(detectorPlate(found, sureO, us)!.text).toBe('CHOP8Y');
+  });
+});
