@@ -1,15 +1,16 @@
 /**
  * The reader alone over a dataset's images: CPU time per image (all threads of the process,
- * median and p90), RSS once the reader is loaded and warmed up, and peak RSS, with the plate-detector gate on or off (docs/accuracy.md).
+ * median and p90), RSS once the reader is loaded and warmed up, and peak RSS, for each
+ * reader.plateDetector choice: gating the text detector, off, or reading alone (docs/accuracy.md).
  *
- *   npx tsx scripts/reader-cpu.ts ../shared/datasets/openalpr-us-dev gate|off
+ *   npx tsx scripts/reader-cpu.ts ../shared/datasets/openalpr-us-dev gate|off|only
  */
 import { decodeImageFile } from '../src/capture/decode-image.ts';
 import { loadDataset } from '../src/eval/dataset.ts';
 import { createPlateReader, PLATE_DETECTOR_CHOICES, type PlateDetectorChoice } from '../src/ocr/reader.ts';
 
 const [dir, gate = 'off'] = process.argv.slice(2);
-if (!dir || !(PLATE_DETECTOR_CHOICES as readonly string[]).includes(gate)) throw new Error('usage: npx tsx scripts/reader-cpu.ts DATASET_DIR gate|off');
+if (!dir || !(PLATE_DETECTOR_CHOICES as readonly string[]).includes(gate)) throw new Error('usage: npx tsx scripts/reader-cpu.ts DATASET_DIR gate|off|only');
 const reader = await createPlateReader({ detMaxSide: 1280, threads: 2, plateDetector: gate as PlateDetectorChoice });
 const loaded = process.memoryUsage.rss();
 const cpu: number[] = [];
