@@ -3,7 +3,7 @@
  * scripts/fixtures/gen-scene-videos.ts), one video at a time, and adds the figures up:
  * vehicles, reads, correct, duplicates, missed, false reads, the mean single-frame accuracy
  * and the voted accuracy (correct / vehicles). Run with
- *   npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--plate-detector gate|off] [--json FILE]
+ *   npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--plate-detector gate|off|only] [--json FILE]
  *   npx tsx scripts/eval-videos.ts --summarize FILE      (prints the summary of a saved --json run)
  * --every K keeps every K-th video in name order (1st, K+1-th, ...), for a shorter run.
  * Besides eval-video's own scoring, the summary sorts each pass's reads into plate reads (within
