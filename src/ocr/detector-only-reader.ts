@@ -8,7 +8,8 @@ import { AlprError } from '../errors.ts';
 import type { VerifiedModel } from '../models/manifest.ts';
 import { requireModel } from '../models/manifest.ts';
 import type { CharPrior } from './char-prior.ts';
-import { DEFAULT_DETECTOR_READING, detectorCropRect, detectorPlate } from './detector-reading.ts';
+import { DEFAULT_DETECTOR_READING, DETECTOR_CROPS, detectorCropRect, detectorPlate } from './detector-reading.ts';
+import type { PlateProbs } from './plate-classes.ts';
 import { createPlateRecogniser } from './plate-recogniser.ts';
 import type { PlateRead, PlateReader, RgbImage } from './types.ts';
 
@@ -39,14 +40,16 @@ export async function createDetectorOnlyReader(
       }
       const found = await plateDet.detect(image);
       if (found.length === 0) return [];
+      // Every crop of every detection in one batch.
       const readings = await rec.recognise(
         image,
-        found.map((f) => detectorCropRect(f.box)),
+        found.flatMap((f) => DETECTOR_CROPS.map((c) => detectorCropRect(f.box, c))),
       );
       const plates: PlateRead[] = [];
       found.forEach((f, i) => {
-        const reading = readings[i]!;
-        const plate = reading.plateProbs && detectorPlate(f, { ...reading, plateProbs: reading.plateProbs }, readingOpts);
+        const views = readings.slice(i * DETECTOR_CROPS.length, (i + 1) * DETECTOR_CROPS.length);
+        if (!views.every((r): r is typeof r & { plateProbs: PlateProbs } => r.plateProbs !== undefined)) return;
+        const plate = detectorPlate(f, views, readingOpts);
         if (plate) plates.push(plate);
       });
       return plates;
