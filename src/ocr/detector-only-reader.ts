@@ -1,12 +1,11 @@
 /**
  * The reader for reader.plateDetector 'only': the plate detector finds the plates and the plate
  * recogniser reads each box (detector-reading.ts). PP-OCR is never loaded, so the process holds
- * two small sessions instead of four (docs/benchmarks.md).
+ * two small sessions instead of four (docs/accuracy.md, docs/benchmarks.md).
  */
 import { createPlateDetector, DEFAULT_PLATE_DETECTOR } from '../detect/plate-detector.ts';
 import { AlprError } from '../errors.ts';
-import type { VerifiedModel } from '../models/manifest.ts';
-import { requireModel } from '../models/manifest.ts';
+import { requireModel, type VerifiedModel } from '../models/manifest.ts';
 import type { CharPrior } from './char-prior.ts';
 import { DEFAULT_DETECTOR_READING, DETECTOR_CROPS, detectorCropRect, detectorPlate } from './detector-reading.ts';
 import type { PlateProbs } from './plate-classes.ts';

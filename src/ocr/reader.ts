@@ -13,9 +13,9 @@ import type { DetectedPlate } from '../detect/plate-heatmap.ts';
 import { AlprError } from '../errors.ts';
 import { requireModel, verifyModels } from '../models/manifest.ts';
 import { DEFAULT_REGION, loadCharPrior, type RegionChoice } from './char-prior.ts';
-import { createDetectorOnlyReader } from './detector-only-reader.ts';
 import { lineRead } from './clean.ts';
 import type { CtcReading } from './ctc.ts';
+import { createDetectorOnlyReader } from './detector-only-reader.ts';
 import { DEFAULT_JOINT_OPTIONS, jointReading, type JointOptions } from './joint-reading.ts';
 import { createPlateRecogniser, type PlateRecogniser } from './plate-recogniser.ts';
 import { concatPlateProbs, type PlateProbs } from './plate-classes.ts';
@@ -90,15 +90,18 @@ export function worthReading(line: TextLine): boolean {
 export async function createPlateReader(opts: PlateReaderOptions): Promise<PlateReader> {
   const models = await verifyModels(opts.modelsDir);
   const region = opts.region ?? DEFAULT_REGION;
-  const prior = region === 'none' ? undefined : () => loadCharPrior(requireModel(models, 'plate-priors', opts.modelsDir).path, region);
   const gate = opts.plateDetector ?? DEFAULT_PLATE_DETECTOR_CHOICE;
+  const choice = opts.recognizer ?? DEFAULT_RECOGNIZER;
+  // Read before any session opens, so a bad priors file leaves nothing to close.
+  const weighed = region !== 'none' && (gate === 'only' || choice === 'ensemble');
+  const prior = weighed ? loadCharPrior(requireModel(models, 'plate-priors', opts.modelsDir).path, region) : undefined;
   if (gate === 'only') {
     return createDetectorOnlyReader(models, {
       threads: opts.threads,
       warmUpFrame: warmUpFrame(),
       ...(opts.modelsDir === undefined ? {} : { modelsDir: opts.modelsDir }),
       ...(opts.warmUp === undefined ? {} : { warmUp: opts.warmUp }),
-      ...(prior ? { prior: prior() } : {}),
+      ...(prior ? { prior } : {}),
     });
   }
   const det = requireModel(models, 'det', opts.modelsDir);
@@ -112,8 +115,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
   let recogniser: TextRecogniser | undefined;
   let plateRec: PlateRecogniser | undefined;
   let plateDet: PlateDetector | undefined;
-  const choice = opts.recognizer ?? DEFAULT_RECOGNIZER;
-  const joint: JointOptions = choice === 'ensemble' && prior ? { ...DEFAULT_JOINT_OPTIONS, prior: prior() } : DEFAULT_JOINT_OPTIONS;
+  const joint: JointOptions = prior ? { ...DEFAULT_JOINT_OPTIONS, prior } : DEFAULT_JOINT_OPTIONS;
   try {
     if (gate === 'gate') {
       const model = requireModel(models, 'plate-det', opts.modelsDir);
