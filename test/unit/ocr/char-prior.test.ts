@@ -1,9 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { charPrior, loadCharPrior, PLATE_REGIONS, textPrior } from '../../../src/ocr/char-prior.ts';
 import { PLATE_ALPHABET } from '../../../src/ocr/plate-classes.ts';
+import { createPlateReader } from '../../../src/ocr/reader.ts';
 import { bundledModelsDir } from '../../../src/platform/paths.ts';
 
 function priorsFile(body: unknown): string {
@@ -58,5 +60,24 @@ describe('loadCharPrior', () => {
     expect(us!.get('0')! - us!.get('O')!).toBeGreaterThan(2);
     expect(br!.get('O')!).toBeGreaterThan(br!.get('0')!);
     expect(eu!.size).toBe(36);
+  });
+});
+
+describe('the reader and the priors file', () => {
+  it('refuses to start on a priors file that fails validation, naming it, and starts with region none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alpr-models-'));
+    cpSync(bundledModelsDir, dir, { recursive: true });
+    // A priors file the manifest vouches for (right sha256) but whose content is of another version.
+    const bad = '{"version": 2, "regions": {}}\n';
+    writeFileSync(join(dir, 'plate-priors.json'), bad);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { models: { name: string; sha256: string; bytes?: number }[] };
+    const entry = manifest.models.find((m) => m.name === 'plate-priors')!;
+    entry.sha256 = createHash('sha256').update(bad).digest('hex');
+    entry.bytes = bad.length;
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    await expect(createPlateReader({ modelsDir: dir, detMaxSide: 320, threads: 1, warmUp: false })).rejects.toThrow(/plate priors .*plate-priors\.json: version/);
+    await expect(createPlateReader({ modelsDir: dir, detMaxSide: 320, threads: 1, warmUp: false, plateDetector: 'only' })).rejects.toThrow(/plate priors/);
+    const reader = await createPlateReader({ modelsDir: dir, detMaxSide: 320, threads: 1, warmUp: false, region: 'none' });
+    await reader.close();
   });
 });
