@@ -3,7 +3,7 @@
  * scripts/fixtures/gen-scene-videos.ts), one video at a time, and adds the figures up:
  * vehicles, reads, correct, duplicates, missed, false reads, the mean single-frame accuracy
  * and the voted accuracy (correct / vehicles). Run with
- *   npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--plate-detector gate|off|only] [--json FILE]
+ *   npx tsx scripts/eval-videos.ts --dir DIR [--every K] [--max-fps N] [--plate-detector gate|off|only] [--region us|eu|br|none] [--json FILE]
  *   npx tsx scripts/eval-videos.ts --summarize FILE      (prints the summary of a saved --json run)
  * --every K keeps every K-th video in name order (1st, K+1-th, ...), for a shorter run.
  * Besides eval-video's own scoring, the summary sorts each pass's reads into plate reads (within
@@ -206,8 +206,18 @@ export function totalsTable(t: Totals): string {
   ].join('\n');
 }
 
-async function evalOne(video: string, truth: string, maxFps: string | undefined, plateDetector: string | undefined): Promise<VideoResult> {
-  const args = ['alpr-edge', 'eval-video', '--video', video, '--truth', truth, ...(maxFps ? ['--max-fps', maxFps] : []), ...(plateDetector ? ['--plate-detector', plateDetector] : [])];
+async function evalOne(video: string, truth: string, maxFps: string | undefined, plateDetector: string | undefined, region: string | undefined): Promise<VideoResult> {
+  const args = [
+    'alpr-edge',
+    'eval-video',
+    '--video',
+    video,
+    '--truth',
+    truth,
+    ...(maxFps ? ['--max-fps', maxFps] : []),
+    ...(plateDetector ? ['--plate-detector', plateDetector] : []),
+    ...(region ? ['--region', region] : []),
+  ];
   const started = Date.now();
   const child = spawn('npx', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -266,6 +276,7 @@ async function main(): Promise<void> {
       every: { type: 'string' },
       'max-fps': { type: 'string' },
       'plate-detector': { type: 'string' },
+      region: { type: 'string' },
       json: { type: 'string' },
       summarize: { type: 'string' },
     },
@@ -293,7 +304,7 @@ async function main(): Promise<void> {
   for (const name of chosen) {
     const video = join(dir, name);
     try {
-      const r = { ...(await evalOne(video, truthOf(video), values['max-fps'], values['plate-detector'])), plate: plateOf(video) };
+      const r = { ...(await evalOne(video, truthOf(video), values['max-fps'], values['plate-detector'], values.region)), plate: plateOf(video) };
       results.push(r);
       process.stdout.write(`${videoLine(r)}\n`);
     } catch (err) {

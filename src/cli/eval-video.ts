@@ -20,7 +20,7 @@ import { PlateTracker, sequentialIds } from '../track/tracker.ts';
 import { parseOrUsage, READER_FLAGS, readerOptionsFrom } from './read.ts';
 
 const USAGE =
-  'usage: alpr-edge eval-video --video FILE --truth FILE [--max-fps N] [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] [--plate-detector gate|off] [--region us|eu|br|none]';
+  'usage: alpr-edge eval-video --video FILE --truth FILE [--max-fps N] [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] [--plate-detector gate|off|only] [--region us|eu|br|none]';
 
 export async function evalVideoCommand(args: string[]): Promise<number> {
   const { values } = parseOrUsage(

@@ -17,7 +17,7 @@ import { parseOrUsage, READER_FLAGS, readerOptionsFrom } from './read.ts';
 export const CROPS_DET_MAX_SIDE = 480;
 
 const USAGE =
-  'usage: alpr-edge eval --dataset DIR [--split all|val|train] [--out FILE] [--limit N] [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] [--plate-detector gate|off] [--region us|eu|br|none]';
+  'usage: alpr-edge eval --dataset DIR [--split all|val|train] [--out FILE] [--limit N] [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] [--plate-detector gate|off|only] [--region us|eu|br|none]';
 
 export async function evalCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(

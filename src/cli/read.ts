@@ -1,5 +1,5 @@
 /**
- * `alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer R] [--plate-detector gate|off] [--region us|eu|br|none] IMAGE...`: one JSON line
+ * `alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer R] [--plate-detector gate|off|only] [--region us|eu|br|none] IMAGE...`: one JSON line
  * per image on stdout, `{"image","plates":[{text,confidence,box,candidates}],"ms"}`. An
  * unreadable image is reported on stderr; the others are still read and the exit status is 1.
  */
@@ -57,7 +57,7 @@ export function parseOrUsage<T>(parse: () => T, usage: string): T {
   }
 }
 
-const USAGE = 'usage: alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] [--plate-detector gate|off] [--region us|eu|br|none] IMAGE...';
+const USAGE = 'usage: alpr-edge read [--det-max-side N] [--threads N] [--models-dir DIR] [--recognizer ppocr|plate|ensemble] [--plate-detector gate|off|only] [--region us|eu|br|none] IMAGE...';
 
 export async function readCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseOrUsage(() => parseArgs({ args, options: READER_FLAGS, allowPositionals: true, strict: true }), USAGE);
