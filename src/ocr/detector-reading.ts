@@ -7,9 +7,10 @@
 import type { Box, PlateRead } from './types.ts';
 import type { DetectedPlate } from '../detect/plate-heatmap.ts';
 import type { RotatedRect } from '../detect/geometry.ts';
-import { type CharPrior, textPrior } from './char-prior.ts';
+import { textPrior } from './char-prior.ts';
 import type { CtcReading } from './ctc.ts';
 import { ctcBeamSearch, ctcLogLikelihood } from './ctc-score.ts';
+import { DEFAULT_JOINT_OPTIONS, type JointOptions } from './joint-reading.ts';
 import { normaliseChars } from './normalise.ts';
 import { DEFAULT_ALTERNATIVE_OPTIONS, meanOf, plateAlternatives } from './plate-alternatives.ts';
 import type { PlateProbs } from './plate-classes.ts';
@@ -41,14 +42,9 @@ export function detectorCropRect(box: Box, crop: CropShares): RotatedRect {
   return { cx: box.x + box.w / 2, cy: box.y + box.h * crop.top + h / 2, w: box.w * (1 + 2 * crop.side), h, angle: 0 };
 }
 
-export interface DetectorReadingOptions {
-  minLength: number;
-  maxLength: number;
-  maxCandidates: number;
-  prior?: CharPrior;
-}
-
-export const DEFAULT_DETECTOR_READING: DetectorReadingOptions = { minLength: 4, maxLength: 9, maxCandidates: 8 };
+/** The joint reading's limits (length 4-9, 8 candidates) and its region prior. */
+export type DetectorReadingOptions = JointOptions;
+export const DEFAULT_DETECTOR_READING: DetectorReadingOptions = DEFAULT_JOINT_OPTIONS;
 
 function round3(v: number): number {
   return Math.round(v * 1000) / 1000;

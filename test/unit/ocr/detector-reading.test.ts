@@ -1,34 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { charPrior } from '../../../src/ocr/char-prior.ts';
 import { DEFAULT_DETECTOR_READING, DETECTOR_CROPS, detectorCropRect, detectorPlate } from '../../../src/ocr/detector-reading.ts';
-import { PLATE_ALPHABET, PLATE_CLASSES, type PlateProbs } from '../../../src/ocr/plate-classes.ts';
+import { readingOf as reading, sure } from '../../support/plate-outputs.ts';
 
-type Step = Record<string, number>;
-
-/** An output reading one character per step, each followed by a blank step. */
-function output(steps: Step[]): PlateProbs {
-  const rows = steps.flatMap((s) => [s, {}]);
-  const probs = new Float32Array(rows.length * PLATE_CLASSES);
-  rows.forEach((row, t) => {
-    let used = 0;
-    for (const [ch, p] of Object.entries(row)) {
-      probs[t * PLATE_CLASSES + PLATE_ALPHABET.indexOf(ch) + 1] = p;
-      used += p;
-    }
-    probs[t * PLATE_CLASSES] = 1 - used;
-  });
-  return { steps: rows.length, probs };
-}
-
-function reading(steps: Step[]) {
-  const chars = steps.map((s) => {
-    const [[char, confidence], alt] = Object.entries(s).sort((a, b) => b[1] - a[1]) as [[string, number], [string, number] | undefined];
-    return alt ? { char, confidence, alt: { char: alt[0], confidence: alt[1] } } : { char, confidence };
-  });
-  return { text: chars.map((c) => c.char).join(''), chars, plateProbs: output(steps) };
-}
-
-const sure = (ch: string): Step => ({ [ch]: 0.99 });
 const found = { box: { x: 100, y: 50, w: 200, h: 100 }, score: 0.8123 };
 
 describe('detectorCropRect', () => {

@@ -1,43 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { CtcReading } from '../../../src/ocr/ctc.ts';
 import { charPrior } from '../../../src/ocr/char-prior.ts';
 import { DEFAULT_JOINT_OPTIONS, jointReading } from '../../../src/ocr/joint-reading.ts';
-import { PLATE_ALPHABET, PLATE_CLASSES, type PlateProbs } from '../../../src/ocr/plate-classes.ts';
 import { withPlateReading } from '../../../src/ocr/plate-reread.ts';
 import type { PlateRead } from '../../../src/ocr/types.ts';
-
-type Step = Record<string, number>;
-
-/** An output of the given steps: each gives the listed characters their probabilities and the blank the rest. */
-function rowsOutput(rows: Step[]): PlateProbs {
-  const probs = new Float32Array(rows.length * PLATE_CLASSES);
-  rows.forEach((row, t) => {
-    let used = 0;
-    for (const [ch, p] of Object.entries(row)) {
-      probs[t * PLATE_CLASSES + PLATE_ALPHABET.indexOf(ch) + 1] = p;
-      used += p;
-    }
-    probs[t * PLATE_CLASSES] = 1 - used;
-  });
-  return { steps: rows.length, probs };
-}
-
-/** An output that reads one character per step, with a blank step after each. */
-function output(steps: Step[]): PlateProbs {
-  return rowsOutput(steps.flatMap((s) => [s, {}]));
-}
-
-/** The greedy reading of such an output, as the plate recogniser returns it. */
-function readingOf(steps: Step[]): CtcReading & { plateProbs: PlateProbs } {
-  const chars = steps.map((s) => {
-    const [[char, confidence], alt] = Object.entries(s).sort((a, b) => b[1] - a[1]) as [[string, number], [string, number] | undefined];
-    return alt ? { char, confidence, alt: { char: alt[0], confidence: alt[1] } } : { char, confidence };
-  });
-  const probs = output(steps);
-  return { text: chars.map((c) => c.char).join(''), chars, plateProbs: probs };
-}
-
-const sure = (ch: string, p = 0.99): Step => ({ [ch]: p });
+import { output, readingOf, rowsOutput, sure, type Step } from '../../support/plate-outputs.ts';
 
 // The generic recogniser reads WTG249, hesitating between G and C; the plate recogniser reads
 // WTC249, less sure of everything but sure that the third character is not a G.
