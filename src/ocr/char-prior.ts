@@ -1,7 +1,7 @@
 /**
  * Character priors per plate region: how often each plate character occurs on that region's
  * plates, counted from the labels of the recogniser's training split (models/plate-priors.json,
- * written by scripts/train/char-priors.ts). The joint reading adds a text's log prior to the two
+ * written by scripts/train/char_priors.py). The joint reading adds a text's log prior to the two
  * recognisers' log-likelihoods (Bayes: posterior ∝ likelihood × prior), so a glyph both models
  * find ambiguous goes to the character the region actually issues: US plates print 0 and O
  * alike, and their labels hold 0 seventeen times as often as O.

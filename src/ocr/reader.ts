@@ -55,8 +55,9 @@ export interface PlateReaderOptions {
   /** Which recogniser gives the plate text (default: the config schema's); PP-OCR rec always reads the lines for selection. */
   recognizer?: RecognizerChoice;
   /**
-   * Whose plates these are: the joint reading ('ensemble') weighs candidate texts by that
-   * region's character prior (models/plate-priors.json); 'none' weighs every text alike.
+   * Whose plates these are: the joint reading ('ensemble') and the detector-only reading weigh
+   * candidate texts by that region's character prior (models/plate-priors.json); 'none' weighs
+   * every text alike.
    * Default: the config schema's ('us').
    */
   region?: RegionChoice;
