@@ -19,7 +19,7 @@ export const DEFAULT_REGION: RegionChoice = 'us';
 
 const counts = z.record(z.string().regex(/^[0-9A-Z]$/), z.int().nonnegative());
 
-export const priorsFileSchema = z.strictObject({
+const priorsFileSchema = z.strictObject({
   version: z.literal(1),
   description: z.string().optional(),
   regions: z.partialRecord(
@@ -31,7 +31,6 @@ export const priorsFileSchema = z.strictObject({
     }),
   ),
 });
-export type PriorsFile = z.infer<typeof priorsFileSchema>;
 
 /** Log prior per character, relative to a uniform alphabet (so a text's length is not penalised). */
 export type CharPrior = ReadonlyMap<string, number>;

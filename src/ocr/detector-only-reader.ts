@@ -1,10 +1,10 @@
 /**
  * The reader for reader.plateDetector 'only': the plate detector finds the plates and the plate
  * recogniser reads each box (detector-reading.ts). PP-OCR is never loaded, so the process holds
- * two small sessions instead of four (docs/accuracy.md, docs/benchmarks.md).
+ * two small sessions instead of four (docs/accuracy.md, docs/benchmarks.md). The image buffer is
+ * checked by reader.ts, which builds this reader.
  */
 import { createPlateDetector, DEFAULT_PLATE_DETECTOR } from '../detect/plate-detector.ts';
-import { AlprError } from '../errors.ts';
 import { requireModel, type VerifiedModel } from '../models/manifest.ts';
 import type { CharPrior } from './char-prior.ts';
 import { DEFAULT_DETECTOR_READING, DETECTOR_CROPS, detectorCropRect, detectorPlate } from './detector-reading.ts';
@@ -34,9 +34,6 @@ export async function createDetectorOnlyReader(
   const readingOpts = { ...DEFAULT_DETECTOR_READING, ...(opts.prior ? { prior: opts.prior } : {}) };
   return {
     async read(image) {
-      if (image.data.length !== image.width * image.height * 3) {
-        throw new AlprError('IMAGE_UNREADABLE', `image buffer holds ${image.data.length} bytes, not ${image.width}x${image.height} RGB`);
-      }
       const found = await plateDet.detect(image);
       if (found.length === 0) return [];
       // Every crop of every detection in one batch.

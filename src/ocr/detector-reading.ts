@@ -7,13 +7,12 @@
 import type { Box, PlateRead } from './types.ts';
 import type { DetectedPlate } from '../detect/plate-heatmap.ts';
 import type { RotatedRect } from '../detect/geometry.ts';
-import { textPrior } from './char-prior.ts';
 import type { CtcReading } from './ctc.ts';
-import { ctcBeamSearch, ctcLogLikelihood } from './ctc-score.ts';
 import { DEFAULT_JOINT_OPTIONS, type JointOptions } from './joint-reading.ts';
 import { normaliseChars } from './normalise.ts';
 import { DEFAULT_ALTERNATIVE_OPTIONS, meanOf, plateAlternatives } from './plate-alternatives.ts';
 import type { PlateProbs } from './plate-classes.ts';
+import { round3, TextPool } from './rank-texts.ts';
 
 /**
  * The crops read for each detection, as shares of the detector's box trimmed from the top and
@@ -46,10 +45,6 @@ export function detectorCropRect(box: Box, crop: CropShares): RotatedRect {
 export type DetectorReadingOptions = JointOptions;
 export const DEFAULT_DETECTOR_READING: DetectorReadingOptions = DEFAULT_JOINT_OPTIONS;
 
-function round3(v: number): number {
-  return Math.round(v * 1000) / 1000;
-}
-
 type Reading = CtcReading & { plateProbs: PlateProbs };
 
 /**
@@ -61,25 +56,19 @@ type Reading = CtcReading & { plateProbs: PlateProbs };
  */
 export function detectorPlate(found: DetectedPlate, readings: readonly Reading[], opts: DetectorReadingOptions = DEFAULT_DETECTOR_READING): PlateRead | undefined {
   const fits = (t: string) => t.length >= opts.minLength && t.length <= opts.maxLength;
-  const confidenceOf = new Map<string, number>();
   // A text several crops read keeps its highest confidence.
-  const note = (text: string, confidence: number) => {
-    if (text && confidence > (confidenceOf.get(text) ?? -1)) confidenceOf.set(text, confidence);
-  };
+  const pool = new TextPool();
   const greedy = readings.map((r) => normaliseChars(r.chars));
   for (const chars of greedy) {
-    note(chars.map((c) => c.char).join(''), meanOf(chars));
-    for (const a of plateAlternatives(chars, DEFAULT_ALTERNATIVE_OPTIONS)) note(a.text, a.confidence);
+    pool.note(chars.map((c) => c.char).join(''), meanOf(chars));
+    for (const a of plateAlternatives(chars, DEFAULT_ALTERNATIVE_OPTIONS)) pool.note(a.text, a.confidence);
   }
-  const readable = new Set([...confidenceOf.keys()].filter(fits));
+  const readable = new Set([...pool.texts()].filter(fits));
   if (readable.size === 0) return undefined;
-  for (const r of readings) for (const b of ctcBeamSearch(r.plateProbs)) if (!confidenceOf.has(b.text)) note(b.text, Math.exp(b.logP / Math.max(1, b.text.length)));
-  const scored = [...confidenceOf.entries()].map(([text, confidence]) => ({
-    text,
-    confidence,
-    score: readings.reduce((sum, r) => sum + ctcLogLikelihood(r.plateProbs, text), 0) + (opts.prior ? textPrior(opts.prior, text) : 0),
-  }));
-  const byScore = scored.sort((a, b) => b.score - a.score);
+  const byScore = pool.rank(
+    readings.map((r) => r.plateProbs),
+    opts.prior,
+  );
   const best = byScore.find((s) => readable.has(s.text) && Number.isFinite(s.score)) ?? byScore.find((s) => readable.has(s.text))!;
   const chars = greedy.find((g) => g.map((c) => c.char).join('') === best.text);
   const score = round3(found.score);

@@ -7,12 +7,12 @@
  * (char-prior.ts) the score is the log posterior: a glyph both outputs leave in doubt goes to the
  * character that region's plates carry far more often.
  */
-import { type CharPrior, textPrior } from './char-prior.ts';
+import type { CharPrior } from './char-prior.ts';
 import type { CtcReading } from './ctc.ts';
-import { ctcBeamSearch, ctcLogLikelihood } from './ctc-score.ts';
 import { normaliseChars } from './normalise.ts';
 import { DEFAULT_ALTERNATIVE_OPTIONS, meanOf, plateAlternatives } from './plate-alternatives.ts';
 import type { PlateProbs } from './plate-classes.ts';
+import { round3, TextPool } from './rank-texts.ts';
 import type { PlateCandidate, PlateRead } from './types.ts';
 
 export interface JointOptions {
@@ -27,10 +27,6 @@ export interface JointOptions {
 
 export const DEFAULT_JOINT_OPTIONS: JointOptions = { minLength: 4, maxLength: 9, maxCandidates: 8 };
 
-function round3(v: number): number {
-  return Math.round(v * 1000) / 1000;
-}
-
 /**
  * The plate with the jointly most likely text. `generic` is the generic recogniser's output for
  * the plate's line; `reading` the plate recogniser's reading of the plate crop (with its output).
@@ -39,29 +35,20 @@ function round3(v: number): number {
 export function jointReading(plate: PlateRead, generic: PlateProbs, reading: CtcReading & { plateProbs: PlateProbs }, opts: JointOptions = DEFAULT_JOINT_OPTIONS): PlateRead {
   const chars = normaliseChars(reading.chars);
   const plateText = chars.map((c) => c.char).join('');
-  const confidenceOf = new Map<string, number>();
   // A text both recognisers read keeps the higher of their mean confidences (as the mean-
   // confidence rule did): agreement must not make a reading look less sure to the tracker.
-  const note = (text: string, confidence: number) => {
-    if (text && confidence > (confidenceOf.get(text) ?? -1)) confidenceOf.set(text, confidence);
-  };
-  note(plate.text, plate.confidence);
-  note(plateText, meanOf(chars));
-  for (const c of plateAlternatives(chars, DEFAULT_ALTERNATIVE_OPTIONS)) note(c.text, c.confidence);
-  for (const c of plate.candidates) note(c.text, c.confidence);
-
-  const own = reading.plateProbs;
-  // Texts with a character more or fewer than either reading: offered to the hot-list matcher as
-  // candidates, never the plate's text (letting them win cost US and crop reads: under both
-  // outputs, dropping a doubtful character often scores higher than reading it).
-  const readable = new Set(confidenceOf.keys());
-  for (const b of [...ctcBeamSearch(generic), ...ctcBeamSearch(own)]) {
-    // Their confidence: the text's probability as a per-character geometric mean.
-    if (!confidenceOf.has(b.text)) note(b.text, Math.exp(b.logP / Math.max(1, b.text.length)));
-  }
-  const scored = [...confidenceOf.entries()].map(([text, confidence]) => ({ text, confidence, score: ctcLogLikelihood(generic, text) + ctcLogLikelihood(own, text) + (opts.prior ? textPrior(opts.prior, text) : 0) }));
+  const pool = new TextPool();
+  pool.note(plate.text, plate.confidence);
+  pool.note(plateText, meanOf(chars));
+  for (const c of plateAlternatives(chars, DEFAULT_ALTERNATIVE_OPTIONS)) pool.note(c.text, c.confidence);
+  for (const c of plate.candidates) pool.note(c.text, c.confidence);
+  // The beam search adds texts with a character more or fewer than either reading: offered to
+  // the hot-list matcher as candidates, never the plate's text (letting them win cost US and
+  // crop reads: under both outputs, dropping a doubtful character often scores higher than
+  // reading it).
+  const readable = pool.texts();
+  const byScore = pool.rank([generic, reading.plateProbs], opts.prior);
   const canWin = (t: string) => t === plate.text || (readable.has(t) && t.length >= opts.minLength && t.length <= opts.maxLength);
-  const byScore = [...scored].sort((a, b) => b.score - a.score);
   const best = byScore.find((s) => canWin(s.text) && Number.isFinite(s.score)) ?? { text: plate.text, confidence: plate.confidence };
   // The most likely other texts first; then every earlier candidate not among them (other lines
   // near the plate, which this plate's outputs do not read but the hot-list matcher should try).

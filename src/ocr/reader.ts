@@ -97,13 +97,17 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
   const weighed = region !== 'none' && (gate === 'only' || choice === 'ensemble');
   const prior = weighed ? loadCharPrior(requireModel(models, 'plate-priors', opts.modelsDir).path, region) : undefined;
   if (gate === 'only') {
-    return createDetectorOnlyReader(models, {
+    const inner = await createDetectorOnlyReader(models, {
       threads: opts.threads,
       warmUpFrame: warmUpFrame(),
       ...(opts.modelsDir === undefined ? {} : { modelsDir: opts.modelsDir }),
       ...(opts.warmUp === undefined ? {} : { warmUp: opts.warmUp }),
       ...(prior ? { prior } : {}),
     });
+    return {
+      read: async (image) => inner.read(checkedImage(image)),
+      close: () => inner.close(),
+    };
   }
   const det = requireModel(models, 'det', opts.modelsDir);
   const rec = requireModel(models, 'rec', opts.modelsDir);
@@ -154,9 +158,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
 
   return {
     async read(image) {
-      if (image.data.length !== image.width * image.height * 3) {
-        throw new AlprError('IMAGE_UNREADABLE', `image buffer holds ${image.data.length} bytes, not ${image.width}x${image.height} RGB`);
-      }
+      checkedImage(image);
       if (plateDet) {
         // A frame where the plate detector finds no plate costs only its run: most frames of a
         // roadside camera hold none, and reading them whole "just in case" would cost the full
@@ -249,6 +251,14 @@ interface ReadLines {
  */
 function warmUpFrame(): RgbImage {
   return { width: 128, height: 72, data: Buffer.alloc(128 * 72 * 3, 128) };
+}
+
+/** The image, once its buffer is known to hold width x height RGB pixels. */
+function checkedImage(image: RgbImage): RgbImage {
+  if (image.data.length !== image.width * image.height * 3) {
+    throw new AlprError('IMAGE_UNREADABLE', `image buffer holds ${image.data.length} bytes, not ${image.width}x${image.height} RGB`);
+  }
+  return image;
 }
 
 /** Windows covering at least this share of the image: the whole image is read instead. */
