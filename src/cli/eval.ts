@@ -40,6 +40,9 @@ export async function evalCommand(args: string[]): Promise<number> {
   if (split !== 'all' && split !== 'val' && split !== 'train') throw new AlprError('USAGE', `--split must be all, val or train\n${USAGE}`);
   // `val` is the part the plate recogniser never trained on (same file-name hash as scripts/train/split.py).
   const dataset = selectSplit(loadDataset(values.dataset), split);
+  if (dataset.unlabelled) {
+    process.stderr.write(`skipped ${dataset.unlabelled.length} image(s) labelled with a placeholder, not a plate: ${dataset.unlabelled.join(' ')}\n`);
+  }
   const readerOpts = readerOptionsFrom(values, USAGE);
   // Padded tight crops read best with the detector at about their own size (see docs/accuracy.md).
   if (dataset.kind === 'crops' && values['det-max-side'] === undefined) readerOpts.detMaxSide = CROPS_DET_MAX_SIDE;

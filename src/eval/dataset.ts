@@ -28,7 +28,15 @@ export interface Dataset {
   kind: DatasetKind;
   dir: string;
   samples: EvalSample[];
+  /** Images whose label is a placeholder, not a plate (skipped: there is nothing to compare). */
+  unlabelled?: string[];
 }
+
+/**
+ * A crops label shorter than this is a placeholder, not a plate: us-plate-crops marks rows it has
+ * no text for with `0` (its README). scripts/train/dataset.py drops the same rows from training.
+ */
+const MIN_LABEL_CHARS = 2;
 
 export interface OpenAlprLabel {
   imageName: string;
@@ -88,12 +96,14 @@ export function loadDataset(dir: string): Dataset {
   if (files.has('groundtruth.csv')) {
     const labels = parseCropsCsv(readFileSync(join(dir, 'groundtruth.csv'), 'utf8'));
     const samples: EvalSample[] = [];
+    const unlabelled: string[] = [];
     for (const l of labels) {
       if (!files.has(l.file)) throw new AlprError('DATASET_INVALID', `${join(dir, 'groundtruth.csv')}: image ${l.file} is missing`);
-      if (l.plate) samples.push({ name: l.file, image: join(dir, l.file), truth: l.plate });
+      if (l.plate.length >= MIN_LABEL_CHARS) samples.push({ name: l.file, image: join(dir, l.file), truth: l.plate });
+      else unlabelled.push(l.file);
     }
     if (samples.length === 0) throw new AlprError('DATASET_INVALID', `${join(dir, 'groundtruth.csv')} lists no plates`);
-    return { kind: 'crops', dir, samples };
+    return { kind: 'crops', dir, samples, ...(unlabelled.length > 0 ? { unlabelled } : {}) };
   }
   const samples: EvalSample[] = [];
   for (const txt of entries.filter((e) => e.toLowerCase().endsWith('.txt'))) {

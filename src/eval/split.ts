@@ -25,5 +25,7 @@ export function splitOf(name: string): SplitName {
 /** The dataset restricted to one split (by sample file name); `all` keeps every sample. */
 export function selectSplit(dataset: Dataset, split: SplitName | 'all'): Dataset {
   if (split === 'all') return dataset;
-  return { ...dataset, samples: dataset.samples.filter((s) => splitOf(s.name) === split) };
+  const { unlabelled: all = [], ...rest } = dataset;
+  const unlabelled = all.filter((name) => splitOf(name) === split);
+  return { ...rest, samples: dataset.samples.filter((s) => splitOf(s.name) === split), ...(unlabelled.length > 0 ? { unlabelled } : {}) };
 }

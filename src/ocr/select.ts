@@ -176,12 +176,14 @@ export function runnerUpReading(line: Pick<LineRead, 'chars'>): PlateCandidate |
 }
 
 /**
- * Whether `small` is printed on the plate `plate` rather than being a plate itself: a line just
- * above or below it (state name, slogan, dealer frame), under its width, clearly shorter.
+ * Whether `small` is printed on the plate `plate` rather than being a plate itself: a clearly
+ * shorter line just above or below it (state name, slogan, dealer frame) or in a corner
+ * (registration stickers sit beyond the ends of the characters, within about a character
+ * height of them).
  */
 export function isPlateAnnotation(small: Box, plate: Box): boolean {
   if (small.h >= 0.6 * plate.h) return false;
-  const overlapX = Math.min(small.x + small.w, plate.x + plate.w) - Math.max(small.x, plate.x);
+  const overlapX = Math.min(small.x + small.w, plate.x + plate.w + plate.h) - Math.max(small.x, plate.x - plate.h);
   if (overlapX < 0.5 * small.w) return false;
   const gap = small.y >= plate.y + plate.h ? small.y - (plate.y + plate.h) : plate.y - (small.y + small.h);
   return gap <= plate.h;

@@ -58,6 +58,13 @@ describe('plate crops', () => {
     const dir = folder({ 'groundtruth.csv': 'x.png,ca,7ABC123\n', 'x.png': 'x' });
     expect(loadDataset(dir)).toEqual({ kind: 'crops', dir, samples: [{ name: 'x.png', image: join(dir, 'x.png'), truth: '7ABC123' }] });
   });
+
+  it('skips rows labelled with the placeholder 0, naming them', () => {
+    const dir = folder({ 'groundtruth.csv': 'x.png,ca,7ABC123\nvt1.png,vt,0\n', 'x.png': 'x', 'vt1.png': 'v' });
+    const ds = loadDataset(dir);
+    expect(ds.samples.map((s) => s.truth)).toEqual(['7ABC123']);
+    expect(ds.unlabelled).toEqual(['vt1.png']);
+  });
 });
 
 describe('invalid datasets', () => {

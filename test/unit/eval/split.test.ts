@@ -31,4 +31,15 @@ describe('train/val split by file name', () => {
     expect(train.samples.some((s) => val.samples.includes(s))).toBe(false);
     expect(selectSplit(ds, 'all')).toBe(ds);
   });
+
+  it('splits the placeholder-labelled images the same way', () => {
+    const names = Array.from({ length: 20 }, (_, i) => `u${i}.png`);
+    const ds: Dataset = { kind: 'crops', dir: '/d', samples: [], unlabelled: names };
+    const val = selectSplit(ds, 'val').unlabelled ?? [];
+    const train = selectSplit(ds, 'train').unlabelled ?? [];
+    expect(val.length).toBeGreaterThan(0);
+    expect([...val, ...train].sort()).toEqual([...names].sort());
+    expect(val.every((n) => splitOf(n) === 'val') && train.every((n) => splitOf(n) === 'train')).toBe(true);
+    expect(selectSplit({ ...ds, unlabelled: ['ak1165.png'] }, 'val')).not.toHaveProperty('unlabelled');
+  });
 });

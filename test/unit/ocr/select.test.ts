@@ -82,6 +82,15 @@ describe('selectPlates', () => {
     expect(isPlateAnnotation({ x: 300, y: 300, w: 134, h: 18 }, { x: 257, y: 36, w: 225, h: 49 })).toBe(false);
   });
 
+  it('does not report a registration sticker in a corner of the plate as a plate', () => {
+    // us-plate-crops vt9.png: "AUG 9" on a sticker below and right of the last character reads more plate-like than "7684".
+    const plates = selectPlates([line('7684', 86, 40, 82, 0.99, 149), line('AUG9', 272, 136, 16, 0.91, 33)]);
+    expect(plates.map((p) => p.text)).toEqual(['7684']);
+    expect(plates[0]!.candidates.map((c) => c.text)).toContain('AUG9');
+    // Further out than a character height beyond the characters' ends it is something else.
+    expect(isPlateAnnotation({ x: 320, y: 136, w: 33, h: 16 }, { x: 86, y: 40, w: 149, h: 82 })).toBe(false);
+  });
+
   it('returns nothing when no line reads like a plate', () => {
     expect(selectPlates([])).toEqual([]);
     expect(selectPlates([line('2014-05-12 08:34:10', 0, 0, 18), line('卫', 50, 50, 20)])).toEqual([]);
