@@ -1,6 +1,6 @@
-"""Counts how often each plate character occurs on each region's plates, from the labels of the
-plate recogniser's 'train' split only (split.py), and writes models/plate-priors.json with its
-manifest entry. The reader's joint reading weighs candidate texts by these counts
+"""Counts how often each plate character, and each letter/digit layout ("LLLDDD" for ABC123),
+occurs on each region's plates, from the labels of the plate recogniser's 'train' split only
+(split.py), and writes models/plate-priors.json with its manifest entry. The reader's joint reading weighs candidate texts by these counts
 (src/ocr/char-prior.ts, `reader.region`). Seconds; no images are decoded.
 
   /usr/bin/python3 scripts/train/char_priors.py [--datasets ../shared/datasets]
@@ -29,10 +29,16 @@ REGIONS = (
 
 
 def region_counts(labels):
-    """{plates, counts} over the (file name, text) pairs of the 'train' split."""
+    """{plates, counts, shapes} over the (file name, text) pairs of the 'train' split."""
     texts = [text for name, text in labels if split_of(name) == "train"]
     counts = collections.Counter(c for t in texts for c in t if c in ALPHABET)
-    return {"plates": len(texts), "counts": {c: counts[c] for c in sorted(ALPHABET)}}
+    shapes = collections.Counter(shape_of(t) for t in texts)
+    return {"plates": len(texts), "counts": {c: counts[c] for c in sorted(ALPHABET)}, "shapes": dict(sorted(shapes.items()))}
+
+
+def shape_of(text):
+    """D per digit, L per letter (src/ocr/shape-prior.ts shapeOf)."""
+    return "".join("D" if c.isdigit() else "L" for c in text if c in ALPHABET)
 
 
 def main():
@@ -45,7 +51,7 @@ def main():
         regions[region] = {"source": source, **region_counts(labels(a.datasets))}
     priors = {
         "version": 1,
-        "description": "Plate characters counted per region on the plate recogniser's training labels (src/ocr/char-prior.ts reads them).",
+        "description": "Plate characters and letter/digit layouts counted per region on the plate recogniser's training labels (src/ocr/char-prior.ts and shape-prior.ts read them).",
         "regions": regions,
     }
     path = os.path.join(a.models, "plate-priors.json")
@@ -62,7 +68,7 @@ def main():
         "file": {"path": "plate-priors.json"},
         "sha256": hashlib.sha256(body).hexdigest(),
         "bytes": len(body),
-        "format": "JSON: version 1; regions.{us,eu,br}: source, plates, counts (character -> occurrences on those plates)",
+        "format": "JSON: version 1; regions.{us,eu,br}: source, plates, counts (character -> occurrences on those plates), shapes (letter/digit layout, D digit L letter -> plates)",
         "source": "Counted by scripts/train/char_priors.py from the 'train' split (FNV-1a of the file name % 5 != 0) of us-plate-crops, openalpr-eu and openalpr-br; openalpr-us-dev and every 'val' split never counted",
         "licence": "Counts of OpenALPR benchmark labels (AGPL-3.0, ../shared/datasets/LICENSE-openalpr-benchmarks)",
         "rebuild": COMMAND,

@@ -6,7 +6,7 @@
  */
 import { createPlateDetector, DEFAULT_PLATE_DETECTOR } from '../detect/plate-detector.ts';
 import { requireModel, type VerifiedModel } from '../models/manifest.ts';
-import type { CharPrior } from './char-prior.ts';
+import type { PlatePrior } from './char-prior.ts';
 import { DEFAULT_DETECTOR_READING, DETECTOR_CROPS, detectorCropRect, detectorPlate } from './detector-reading.ts';
 import type { PlateProbs } from './plate-classes.ts';
 import { createPlateRecogniser } from './plate-recogniser.ts';
@@ -14,7 +14,7 @@ import type { PlateRead, PlateReader, RgbImage } from './types.ts';
 
 export async function createDetectorOnlyReader(
   models: Map<string, VerifiedModel>,
-  opts: { modelsDir?: string; threads: number; warmUp?: boolean; prior?: CharPrior; warmUpFrame: RgbImage },
+  opts: { modelsDir?: string; threads: number; warmUp?: boolean; prior?: PlatePrior; warmUpFrame: RgbImage },
 ): Promise<PlateReader> {
   const plateDet = await createPlateDetector(requireModel(models, 'plate-det', opts.modelsDir).path, { ...DEFAULT_PLATE_DETECTOR, threads: opts.threads });
   let plateRec;

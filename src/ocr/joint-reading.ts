@@ -7,7 +7,7 @@
  * (char-prior.ts) the score is the log posterior: a glyph both outputs leave in doubt goes to the
  * character that region's plates carry far more often.
  */
-import type { CharPrior } from './char-prior.ts';
+import type { PlatePrior } from './char-prior.ts';
 import type { CtcReading } from './ctc.ts';
 import { normaliseChars } from './normalise.ts';
 import { DEFAULT_ALTERNATIVE_OPTIONS, meanOf, plateAlternatives } from './plate-alternatives.ts';
@@ -22,7 +22,7 @@ export interface JointOptions {
   maxLength: number;
   maxCandidates: number;
   /** The region's character prior, added to the score (none: every text's prior is equal). */
-  prior?: CharPrior;
+  prior?: PlatePrior;
 }
 
 export const DEFAULT_JOINT_OPTIONS: JointOptions = { minLength: 4, maxLength: 9, maxCandidates: 8 };

@@ -4,7 +4,7 @@
  * with the highest confidence any source gave it, scored by the sum of its CTC log-likelihoods
  * under every output plus the region's log prior.
  */
-import { type CharPrior, textPrior } from './char-prior.ts';
+import { type PlatePrior, textPrior } from './char-prior.ts';
 import { ctcBeamSearch, ctcLogLikelihood } from './ctc-score.ts';
 import type { PlateProbs } from './plate-classes.ts';
 
@@ -35,7 +35,7 @@ export class TextPool {
    * the readings: the callers let them be candidates only), with the text's probability as a
    * per-character geometric mean for confidence; then every text of the pool, best first.
    */
-  rank(outputs: readonly PlateProbs[], prior?: CharPrior): RankedText[] {
+  rank(outputs: readonly PlateProbs[], prior?: PlatePrior): RankedText[] {
     for (const out of outputs) {
       for (const b of ctcBeamSearch(out)) if (!this.confidenceOf.has(b.text)) this.note(b.text, Math.exp(b.logP / Math.max(1, b.text.length)));
     }

@@ -12,7 +12,7 @@ import { createPlateDetector, DEFAULT_PLATE_DETECTOR, type PlateDetector } from 
 import type { DetectedPlate } from '../detect/plate-heatmap.ts';
 import { AlprError } from '../errors.ts';
 import { requireModel, verifyModels } from '../models/manifest.ts';
-import { DEFAULT_REGION, loadCharPrior, type RegionChoice } from './char-prior.ts';
+import { DEFAULT_REGION, loadPlatePrior, type RegionChoice } from './char-prior.ts';
 import { lineRead } from './clean.ts';
 import type { CtcReading } from './ctc.ts';
 import { createDetectorOnlyReader } from './detector-only-reader.ts';
@@ -95,7 +95,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
   const choice = opts.recognizer ?? DEFAULT_RECOGNIZER;
   // Read before any session opens, so a bad priors file leaves nothing to close.
   const weighed = region !== 'none' && (gate === 'only' || choice === 'ensemble');
-  const prior = weighed ? loadCharPrior(requireModel(models, 'plate-priors', opts.modelsDir).path, region) : undefined;
+  const prior = weighed ? loadPlatePrior(requireModel(models, 'plate-priors', opts.modelsDir).path, region) : undefined;
   if (gate === 'only') {
     const inner = await createDetectorOnlyReader(models, {
       threads: opts.threads,

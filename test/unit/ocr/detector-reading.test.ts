@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { charPrior } from '../../../src/ocr/char-prior.ts';
+import { platePrior } from '../../../src/ocr/char-prior.ts';
 import { DEFAULT_DETECTOR_READING, DETECTOR_CROPS, detectorCropRect, detectorPlate } from '../../../src/ocr/detector-reading.ts';
 import { readingOf as reading, sure } from '../../support/plate-outputs.ts';
 
@@ -36,7 +36,7 @@ describe('detectorPlate', () => {
 
   it("turns an O/0 in doubt by the region's prior, never a sure O", () => {
     const doubt = reading([sure('C'), sure('H'), { O: 0.5, '0': 0.45 }, sure('P'), sure('8'), sure('Y')]);
-    const us = { ...DEFAULT_DETECTOR_READING, prior: charPrior({ '0': 254, O: 15 }) };
+    const us = { ...DEFAULT_DETECTOR_READING, prior: platePrior({ '0': 254, O: 15 }) };
     expect(detectorPlate(found, [doubt])!.text).toBe('CHOP8Y');
     const r = detectorPlate(found, [doubt], us)!;
     expect(r.text).toBe('CH0P8Y');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { charPrior } from '../../../src/ocr/char-prior.ts';
+import { platePrior } from '../../../src/ocr/char-prior.ts';
 import { DEFAULT_JOINT_OPTIONS, jointReading } from '../../../src/ocr/joint-reading.ts';
 import { withPlateReading } from '../../../src/ocr/plate-reread.ts';
 import type { PlateRead } from '../../../src/ocr/types.ts';
@@ -73,13 +73,13 @@ describe('jointReading', () => {
     // common (the shipped US counts), the prior turns it to 0.
     const doubt = [sure('C'), sure('H'), { O: 0.5, '0': 0.45 }, sure('P'), sure('8'), sure('Y')];
     const read: PlateRead = { ...plate, text: 'CHOP8Y', confidence: 0.9, candidates: [] };
-    const us = charPrior({ '0': 254, O: 15 });
+    const us = platePrior({ '0': 254, O: 15 });
     expect(jointReading(read, output(doubt), readingOf(doubt)).text).toBe('CHOP8Y');
     const r = jointReading(read, output(doubt), readingOf(doubt), { ...DEFAULT_JOINT_OPTIONS, prior: us });
     expect(r.text).toBe('CH0P8Y');
     expect(r.candidates[0]?.text).toBe('CHOP8Y');
     // A prior with O and 0 equally common changes nothing.
-    expect(jointReading(read, output(doubt), readingOf(doubt), { ...DEFAULT_JOINT_OPTIONS, prior: charPrior({ '0': 9, O: 9 }) }).text).toBe('CHOP8Y');
+    expect(jointReading(read, output(doubt), readingOf(doubt), { ...DEFAULT_JOINT_OPTIONS, prior: platePrior({ '0': 9, O: 9 }) }).text).toBe('CHOP8Y');
     // Both outputs sure of the O: the prior (log 17 = 2.8) does not outweigh them (2 x log(0.97 / 0.02) = 7.8).
     const sureO = [sure('C'), sure('H'), { O: 0.97, '0': 0.02 }, sure('P'), sure('8'), sure('Y')];
     expect(jointReading(read, output(sureO), readingOf(sureO), { ...DEFAULT_JOINT_OPTIONS, prior: us }).text).toBe('CHOP8Y');
