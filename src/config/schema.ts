@@ -335,7 +335,7 @@ const readerSchema = z
       .enum(['us', 'eu', 'br', 'none'])
       .default('us')
       .describe(
-        "Whose plates the cameras see. With recognizer 'ensemble', and with plateDetector 'only', each candidate text is weighed by how often that region's plates carry its characters (models/plate-priors.json, counted from the recogniser's training labels): on US plates a glyph both recognisers leave between O and 0 reads 0. 'none' weighs every text alike (see docs/accuracy.md).",
+        "Whose plates the cameras see. With recognizer 'ensemble', and with plateDetector 'only', each candidate text is weighed by how often that region's plates carry its letter/digit layout and its characters (models/plate-priors.json, counted from the recogniser's training labels): on US plates a glyph both recognisers leave between O and 0 reads 0, and a D/0 in doubt follows the region's common layouts. 'none' weighs every text alike (see docs/accuracy.md).",
       ),
     modelsDir: z
       .string()

@@ -56,7 +56,7 @@ export interface PlateReaderOptions {
   recognizer?: RecognizerChoice;
   /**
    * Whose plates these are: the joint reading ('ensemble') and the detector-only reading weigh
-   * candidate texts by that region's character prior (models/plate-priors.json); 'none' weighs
+   * candidate texts by that region's layout and character prior (models/plate-priors.json); 'none' weighs
    * every text alike.
    * Default: the config schema's ('us').
    */
