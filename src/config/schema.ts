@@ -329,7 +329,7 @@ const readerSchema = z
       .enum(['gate', 'off', 'only'])
       .default('off')
       .describe(
-        "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (a frame where it finds none costs only the small detector; where its windows would cover half the frame or give no plate, the whole frame is read); 'off' runs the text detector on the whole frame of every frame; 'only' reads each box the plate detector finds with the plate recogniser alone, never loading PP-OCR (a fraction of the CPU and memory, far fewer plates read right: see docs/accuracy.md; `recognizer` is then ignored).",
+        "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (a frame where it finds none costs only the small detector; where its windows would cover half the frame or give no plate, the whole frame is read); 'off' runs the text detector on the whole frame of every frame; 'only' never runs the text detector: each box the plate detector finds is read from crops of it by the plate recogniser and (recognizer 'ensemble') PP-OCR's recogniser, both outputs scoring every candidate (a fraction of the CPU and memory; as many US scenes read right, fewer Brazilian ones: see docs/accuracy.md; recognizer 'plate' or 'ppocr' uses that one alone).",
       ),
     region: z
       .enum(['us', 'eu', 'br', 'none'])

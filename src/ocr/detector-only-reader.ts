@@ -1,58 +1,71 @@
 /**
- * The reader for reader.plateDetector 'only': the plate detector finds the plates and the plate
- * recogniser reads each box (detector-reading.ts). PP-OCR is never loaded, so the process holds
- * two small sessions instead of four (docs/accuracy.md, docs/benchmarks.md). The image buffer is
- * checked by reader.ts, which builds this reader.
+ * The reader for reader.plateDetector 'only': the plate detector finds the plates and each box
+ * is read from crops of it (detector-reading.ts) by the plate recogniser and, with recognizer
+ * 'ensemble', by PP-OCR's recogniser too. PP-OCR's text detector, the costly part of a frame,
+ * is never loaded (docs/accuracy.md, docs/benchmarks.md). The image buffer is checked by
+ * reader.ts, which builds this reader.
  */
-import { createPlateDetector, DEFAULT_PLATE_DETECTOR } from '../detect/plate-detector.ts';
+import { createPlateDetector, DEFAULT_PLATE_DETECTOR, type PlateDetector } from '../detect/plate-detector.ts';
 import { requireModel, type VerifiedModel } from '../models/manifest.ts';
 import type { PlatePrior } from './char-prior.ts';
-import { DEFAULT_DETECTOR_READING, DETECTOR_CROPS, detectorCropRect, detectorPlate } from './detector-reading.ts';
+import type { CtcReading } from './ctc.ts';
+import { DEFAULT_DETECTOR_READING, DETECTOR_CROPS, detectorCropRect, detectorPlate, PPOCR_CROP } from './detector-reading.ts';
 import type { PlateProbs } from './plate-classes.ts';
-import { createPlateRecogniser } from './plate-recogniser.ts';
+import { createPlateRecogniser, type PlateRecogniser } from './plate-recogniser.ts';
+import { createTextRecogniser, type TextRecogniser } from './recogniser.ts';
 import type { PlateRead, PlateReader, RgbImage } from './types.ts';
+import type { RecognizerChoice } from './reader.ts';
+
+type Reading = CtcReading & { plateProbs: PlateProbs };
+
+function hasProbs(r: CtcReading): r is Reading {
+  return r.plateProbs !== undefined;
+}
 
 export async function createDetectorOnlyReader(
   models: Map<string, VerifiedModel>,
-  opts: { modelsDir?: string; threads: number; warmUp?: boolean; prior?: PlatePrior; warmUpFrame: RgbImage },
+  opts: { modelsDir?: string; threads: number; warmUp?: boolean; prior?: PlatePrior; warmUpFrame: RgbImage; recognizer: RecognizerChoice },
 ): Promise<PlateReader> {
-  const plateDet = await createPlateDetector(requireModel(models, 'plate-det', opts.modelsDir).path, { ...DEFAULT_PLATE_DETECTOR, threads: opts.threads });
-  let plateRec;
+  const model = (name: string) => requireModel(models, name, opts.modelsDir).path;
+  const plateDet: PlateDetector = await createPlateDetector(model('plate-det'), { ...DEFAULT_PLATE_DETECTOR, threads: opts.threads });
+  let plateRec: PlateRecogniser | undefined;
+  let ppocr: TextRecogniser | undefined;
   try {
-    plateRec = await createPlateRecogniser(requireModel(models, 'plate-rec', opts.modelsDir).path, requireModel(models, 'plate-rec-keys', opts.modelsDir).path, {
-      threads: opts.threads,
-    });
+    if (opts.recognizer !== 'ppocr') plateRec = await createPlateRecogniser(model('plate-rec'), model('plate-rec-keys'), { threads: opts.threads });
+    // The crop at its own width: padding a short plate crop to PP-OCR's usual 320 px read
+    // worse (docs/accuracy.md).
+    if (opts.recognizer !== 'plate') ppocr = await createTextRecogniser(model('rec'), model('rec-keys'), { threads: opts.threads, minWidth: 0 });
     if (opts.warmUp !== false) {
+      const grey = { width: 64, height: 16, data: Buffer.alloc(64 * 16 * 3, 128) };
+      const rect = [{ cx: 32, cy: 8, w: 64, h: 16, angle: 0 }];
       await plateDet.detect(opts.warmUpFrame);
-      await plateRec.recognise({ width: 64, height: 16, data: Buffer.alloc(64 * 16 * 3, 128) }, [{ cx: 32, cy: 8, w: 64, h: 16, angle: 0 }]);
+      await plateRec?.recognise(grey, rect);
+      await ppocr?.recognise(grey, rect);
     }
   } catch (err) {
-    await plateDet.close();
+    await Promise.all([plateDet.close(), plateRec?.close(), ppocr?.close()]);
     throw err;
   }
-  const rec = plateRec;
   const readingOpts = { ...DEFAULT_DETECTOR_READING, ...(opts.prior ? { prior: opts.prior } : {}) };
   return {
     async read(image) {
       const found = await plateDet.detect(image);
       if (found.length === 0) return [];
-      // Every crop of every detection in one batch.
-      const readings = await rec.recognise(
-        image,
-        found.flatMap((f) => DETECTOR_CROPS.map((c) => detectorCropRect(f.box, c))),
-      );
+      // Every crop of every detection in one batch per recogniser.
+      const own = plateRec ? await plateRec.recognise(image, found.flatMap((f) => DETECTOR_CROPS.map((c) => detectorCropRect(f.box, c)))) : [];
+      const generic = ppocr ? await ppocr.recognise(image, found.map((f) => detectorCropRect(f.box, PPOCR_CROP))) : [];
+      const perPlate = plateRec ? DETECTOR_CROPS.length : 0;
       const plates: PlateRead[] = [];
       found.forEach((f, i) => {
-        const views = readings.slice(i * DETECTOR_CROPS.length, (i + 1) * DETECTOR_CROPS.length);
-        if (!views.every((r): r is typeof r & { plateProbs: PlateProbs } => r.plateProbs !== undefined)) return;
+        const views = [...own.slice(i * perPlate, (i + 1) * perPlate), ...generic.slice(i, ppocr ? i + 1 : 0)];
+        if (!views.every(hasProbs)) return;
         const plate = detectorPlate(f, views, readingOpts);
         if (plate) plates.push(plate);
       });
       return plates;
     },
     async close() {
-      await plateDet.close();
-      await rec.close();
+      await Promise.all([plateDet.close(), plateRec?.close(), ppocr?.close()]);
     },
   };
 }

@@ -67,8 +67,9 @@ export interface PlateReaderOptions {
    * 'gate': the plate detector (models/plate-det.onnx) runs first and the text detector reads
    * only windows around the plates it finds: none found, no plates; windows covering half the
    * frame or more, or no plate read in them, the whole frame. 'off': the text detector reads
-   * the whole frame. 'only': the plate recogniser alone reads each box the plate detector finds
-   * (detector-only-reader.ts): PP-OCR is never loaded and `recognizer` is ignored.
+   * the whole frame. 'only': no text detector; crops of each box the plate detector finds are
+   * read by the plate recogniser and, with `recognizer` 'ensemble', PP-OCR's recogniser
+   * (detector-only-reader.ts); 'plate' or 'ppocr' uses that one alone.
    */
   plateDetector?: PlateDetectorChoice;
 }
@@ -100,6 +101,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
     const inner = await createDetectorOnlyReader(models, {
       threads: opts.threads,
       warmUpFrame: warmUpFrame(),
+      recognizer: choice,
       ...(opts.modelsDir === undefined ? {} : { modelsDir: opts.modelsDir }),
       ...(opts.warmUp === undefined ? {} : { warmUp: opts.warmUp }),
       ...(prior ? { prior } : {}),

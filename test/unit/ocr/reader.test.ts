@@ -146,4 +146,15 @@ describe('plate reader from the plate detector alone (plateDetector: only)', () 
     expect(await reader.read({ width: 320, height: 240, data: Buffer.alloc(320 * 240 * 3, 120) })).toEqual([]);
     await expect(reader.read({ width: 320, height: 240, data: Buffer.alloc(10) })).rejects.toThrow('image buffer holds 10 bytes, not 320x240 RGB');
   });
+
+  it("reads the box's tight crop with PP-OCR's recogniser alone when asked (recognizer 'ppocr')", async () => {
+    const ppocrOnly = await createPlateReader({ detMaxSide: 640, threads: 1, plateDetector: 'only', recognizer: 'ppocr' });
+    try {
+      const plates = await ppocrOnly.read(await scene('7ABC123', 1280, 720));
+      expect(plates[0]?.text).toBe('7ABC123');
+      expect(plates[0]!.detectorScore).toBeGreaterThanOrEqual(DEFAULT_PLATE_DETECTOR.threshold);
+    } finally {
+      await ppocrOnly.close();
+    }
+  });
 });
