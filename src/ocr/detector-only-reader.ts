@@ -33,8 +33,10 @@ export async function createDetectorOnlyReader(
   try {
     if (opts.recognizer !== 'ppocr') plateRec = await createPlateRecogniser(model('plate-rec'), model('plate-rec-keys'), { threads: opts.threads });
     // The crop at its own width: padding a short plate crop to PP-OCR's usual 320 px read
-    // worse (docs/accuracy.md).
-    if (opts.recognizer !== 'plate') ppocr = await createTextRecogniser(model('rec'), model('rec-keys'), { threads: opts.threads, minWidth: 0 });
+    // worse (docs/accuracy.md). One thread whatever reader.threads says: one short line
+    // parallelises badly (48x144 px: 11 ms CPU for 11 ms wall on one thread, 20 ms CPU for 13 ms
+    // wall on two; docs/benchmarks.md).
+    if (opts.recognizer !== 'plate') ppocr = await createTextRecogniser(model('rec'), model('rec-keys'), { threads: 1, minWidth: 0 });
     if (opts.warmUp !== false) {
       const grey = { width: 64, height: 16, data: Buffer.alloc(64 * 16 * 3, 128) };
       const rect = [{ cx: 32, cy: 8, w: 64, h: 16, angle: 0 }];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DET_MEAN, DET_STD, detInputSize, detTensor, greyTensor, padImage } from '../../../src/detect/preprocess.ts';
+import { boxShrinkBy, DET_MEAN, DET_STD, detInputSize, detTensor, greyTensor, padImage } from '../../../src/detect/preprocess.ts';
 import type { RgbImage } from '../../../src/ocr/types.ts';
 
 function solid(width: number, height: number, rgb: [number, number, number]): RgbImage {
@@ -58,5 +58,24 @@ describe('plate detector pre-processing', () => {
     for (let y = 0; y < 32; y++) for (let x = 0; x < 128; x += 2) img.data.fill(255, (y * 128 + x) * 3, (y * 128 + x) * 3 + 3);
     const t = greyTensor(img, { width: 32, height: 32 });
     for (const v of [t[0], t[17], t[1023]]) expect(Math.abs(v!)).toBeLessThan(0.01); // 128 of 255 after rounding
+  });
+});
+
+describe('boxShrinkBy', () => {
+  it('makes each pixel the rounded mean of its block, dropping the ragged edge', () => {
+    const width = 7;
+    const height = 5;
+    const data = Buffer.from(Array.from({ length: width * height * 3 }, (_, i) => (i * 37) % 256));
+    const out = boxShrinkBy({ width, height, data }, 3, 2);
+    expect([out.width, out.height]).toEqual([2, 2]);
+    for (let y = 0; y < 2; y++) {
+      for (let x = 0; x < 2; x++) {
+        for (let c = 0; c < 3; c++) {
+          let sum = 0;
+          for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 3; dx++) sum += data[((y * 2 + dy) * width + x * 3 + dx) * 3 + c]!;
+          expect(out.data[(y * 2 + x) * 3 + c]).toBe(Math.round(sum / 6));
+        }
+      }
+    }
   });
 });
