@@ -22,6 +22,17 @@ function hasProbs(r: CtcReading): r is Reading {
   return r.plateProbs !== undefined;
 }
 
+/**
+ * Whether the plate recogniser read the same text in every crop of a box. PP-OCR's recogniser,
+ * most of the CPU a box costs, is then not asked: on the US, EU and BR scenes its
+ * second opinion changed none of those readings, and the bench frame fell from 71 to 42 ms of
+ * CPU (docs/accuracy.md, docs/benchmarks.md).
+ */
+export function unanimous(views: readonly CtcReading[]): boolean {
+  const texts = views.map((v) => v.chars.map((c) => c.char).join(''));
+  return texts.length > 0 && texts.every((t) => t === texts[0]);
+}
+
 export async function createDetectorOnlyReader(
   models: Map<string, VerifiedModel>,
   opts: { modelsDir?: string; threads: number; warmUp?: boolean; prior?: PlatePrior; warmUpFrame: RgbImage; recognizer: RecognizerChoice },
@@ -53,13 +64,18 @@ export async function createDetectorOnlyReader(
     async read(image) {
       const found = await plateDet.detect(image);
       if (found.length === 0) return [];
-      // Every crop of every detection in one batch per recogniser.
+      // Every crop of every detection in one batch per recogniser; PP-OCR only where the plate
+      // recogniser's crops disagree.
       const own = plateRec ? await plateRec.recognise(image, found.flatMap((f) => DETECTOR_CROPS.map((c) => detectorCropRect(f.box, c)))) : [];
-      const generic = ppocr ? await ppocr.recognise(image, found.map((f) => detectorCropRect(f.box, PPOCR_CROP))) : [];
       const perPlate = plateRec ? DETECTOR_CROPS.length : 0;
+      const ownViews = found.map((_, i) => own.slice(i * perPlate, (i + 1) * perPlate));
+      const asked = found.map((_, i) => i).filter((i) => !plateRec || !unanimous(ownViews[i]!));
+      const answers = ppocr && asked.length > 0 ? await ppocr.recognise(image, asked.map((i) => detectorCropRect(found[i]!.box, PPOCR_CROP))) : [];
+      const generic = new Map(asked.map((i, k) => [i, answers[k]]));
       const plates: PlateRead[] = [];
       found.forEach((f, i) => {
-        const views = [...own.slice(i * perPlate, (i + 1) * perPlate), ...generic.slice(i, ppocr ? i + 1 : 0)];
+        const second = generic.get(i);
+        const views = [...ownViews[i]!, ...(second ? [second] : [])];
         if (!views.every(hasProbs)) return;
         const plate = detectorPlate(f, views, readingOpts);
         if (plate) plates.push(plate);
