@@ -46,7 +46,9 @@ export async function evalCommand(args: string[]): Promise<number> {
   const readerOpts = readerOptionsFrom(values, USAGE);
   // Padded tight crops read best with the detector at about their own size (see docs/accuracy.md).
   if (dataset.kind === 'crops' && values['det-max-side'] === undefined) readerOpts.detMaxSide = CROPS_DET_MAX_SIDE;
-  // A tight crop is already the plate: the plate detector that finds plates in scenes has nothing to gate.
+  // A tight crop is not a scene: the plate detector, trained to find plates in scenes, misses a
+  // plate that fills the image (0.2 top-1), and there is nothing to gate. Crops are read by the
+  // text detector's pipeline ('off') unless asked otherwise (docs/accuracy.md).
   if (dataset.kind === 'crops' && values['plate-detector'] === undefined) readerOpts.plateDetector = 'off';
   const reader = await createPlateReader(readerOpts);
   const out = values.out ? createWriteStream(values.out) : undefined;
