@@ -6,6 +6,7 @@
 import type { RgbImage } from '../ocr/types.ts';
 import { createOnnxSession } from './onnx-session.ts';
 import { decodePlateMaps, type DetectedPlate } from './plate-heatmap.ts';
+import { mergePlateScales } from './plate-scales.ts';
 import { detInputSize, greyTensor } from './preprocess.ts';
 
 export interface PlateDetectorOptions {
@@ -14,9 +15,14 @@ export interface PlateDetectorOptions {
   threads: number;
   threshold: number;
   maxPlates: number;
+  /**
+   * Also run at this long side and add the plates the main scale missed, such as a plate too
+   * close for it (plate-scales.ts); 0 or absent: the main scale only.
+   */
+  coarseLongSide?: number;
 }
 
-export const DEFAULT_PLATE_DETECTOR = { longSide: 512, threshold: 0.3, maxPlates: 4 } as const;
+export const DEFAULT_PLATE_DETECTOR = { longSide: 512, threshold: 0.3, maxPlates: 4, coarseLongSide: 256 } as const;
 
 export interface PlateDetector {
   detect(image: RgbImage): Promise<DetectedPlate[]>;
@@ -27,14 +33,19 @@ export async function createPlateDetector(modelPath: string, opts: PlateDetector
   const session = await createOnnxSession(modelPath, opts.threads);
   return {
     async detect(image) {
-      const size = detInputSize(image.width, image.height, opts.longSide, image.sceneSize);
-      const out = await session.run(greyTensor(image, size), [1, 1, size.height, size.width]);
-      const rows = out.dims[2] ?? 0;
-      const cols = out.dims[3] ?? 0;
-      return decodePlateMaps(
-        { data: out.data, rows, cols },
-        { threshold: opts.threshold, maxPlates: opts.maxPlates, scaleX: image.width / size.width, scaleY: image.height / size.height },
-      );
+      const at = async (longSide: number) => {
+        const size = detInputSize(image.width, image.height, longSide, image.sceneSize);
+        const out = await session.run(greyTensor(image, size), [1, 1, size.height, size.width]);
+        const rows = out.dims[2] ?? 0;
+        const cols = out.dims[3] ?? 0;
+        return decodePlateMaps(
+          { data: out.data, rows, cols },
+          { threshold: opts.threshold, maxPlates: opts.maxPlates, scaleX: image.width / size.width, scaleY: image.height / size.height },
+        );
+      };
+      const main = await at(opts.longSide);
+      if (!opts.coarseLongSide) return main;
+      return mergePlateScales(main, await at(opts.coarseLongSide), opts.maxPlates);
     },
     close: () => session.close(),
   };

@@ -127,7 +127,8 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
   try {
     if (gate === 'gate') {
       const model = requireModel(models, 'plate-det', opts.modelsDir);
-      plateDet = await createPlateDetector(model.path, { ...DEFAULT_PLATE_DETECTOR, threads: opts.threads });
+      // The gate only needs where plates are, not close plates read whole: the main scale only.
+      plateDet = await createPlateDetector(model.path, { ...DEFAULT_PLATE_DETECTOR, coarseLongSide: 0, threads: opts.threads });
       if (opts.warmUp !== false) await plateDet.detect(warmUpFrame());
     }
     recogniser = await createTextRecogniser(rec.path, keys.path, {
