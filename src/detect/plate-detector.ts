@@ -16,8 +16,8 @@ export interface PlateDetectorOptions {
   threshold: number;
   maxPlates: number;
   /**
-   * Also run at this long side and add the plates the main scale missed, such as a plate too
-   * close for it (plate-scales.ts); 0 or absent: the main scale only.
+   * Also run at this long side and add the close plates the main scale missed (plate-scales.ts);
+   * 0 or absent: the main scale only.
    */
   coarseLongSide?: number;
 }
@@ -38,14 +38,12 @@ export async function createPlateDetector(modelPath: string, opts: PlateDetector
         const out = await session.run(greyTensor(image, size), [1, 1, size.height, size.width]);
         const rows = out.dims[2] ?? 0;
         const cols = out.dims[3] ?? 0;
-        return decodePlateMaps(
-          { data: out.data, rows, cols },
-          { threshold: opts.threshold, maxPlates: opts.maxPlates, scaleX: image.width / size.width, scaleY: image.height / size.height },
-        );
+        const scaleX = image.width / size.width;
+        return { scaleX, plates: decodePlateMaps({ data: out.data, rows, cols }, { threshold: opts.threshold, maxPlates: opts.maxPlates, scaleX, scaleY: image.height / size.height }) };
       };
       const main = await at(opts.longSide);
-      if (!opts.coarseLongSide) return main;
-      return mergePlateScales(main, await at(opts.coarseLongSide), opts.maxPlates);
+      if (!opts.coarseLongSide) return main.plates;
+      return mergePlateScales(main.plates, (await at(opts.coarseLongSide)).plates, main.scaleX, opts.maxPlates);
     },
     close: () => session.close(),
   };

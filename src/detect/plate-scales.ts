@@ -1,12 +1,18 @@
 /**
  * Two scales of the plate detector (pure merge). A plate close to the camera can be missed at
  * the main scale (512 px): the one US scene whose plate was never boxed holds a plate 295 px
- * wide in a 1280 px frame. The same model run on the frame at half that scale (~1 ms) sees it.
- * The coarse scale only adds plates the main scale missed; where both box the same plate the
- * main scale's box stays, as it is the sharper one (a coarse box replacing it misread an EU
- * plate, docs/accuracy.md).
+ * wide in a 900 px frame, 168 px at that scale. The detector was trained on plates pasted at
+ * 16–110 px wide (scripts/train/compose_scenes.py), and the same model run on the frame at half
+ * the scale (~1 ms) sees such a plate within that range. So the coarse scale only adds plates
+ * the main scale missed and that are wider than that range at the main scale: it never replaces
+ * a main-scale box (a coarse box replacing one misread an EU plate), and smaller text it finds
+ * is left to the main scale, which sees it sharper (it added a van's phone number to a scene
+ * video; docs/accuracy.md).
  */
 import type { DetectedPlate } from './plate-heatmap.ts';
+
+/** Widest plate (input pixels) pasted into the detector's training scenes. */
+export const PASTED_MAX_PLATE_WIDTH = 110;
 
 function centreInside(a: DetectedPlate, b: DetectedPlate): boolean {
   const cx = a.box.x + a.box.w / 2;
@@ -14,8 +20,11 @@ function centreInside(a: DetectedPlate, b: DetectedPlate): boolean {
   return cx >= b.box.x && cx <= b.box.x + b.box.w && cy >= b.box.y && cy <= b.box.y + b.box.h;
 }
 
-/** The main scale's plates and the coarse scale's other plates, best first, at most `maxPlates`. */
-export function mergePlateScales(main: readonly DetectedPlate[], coarse: readonly DetectedPlate[], maxPlates: number): DetectedPlate[] {
-  const added = coarse.filter((c) => !main.some((m) => centreInside(m, c) || centreInside(c, m)));
+/**
+ * The main scale's plates and the coarse scale's close plates the main one missed, best first,
+ * at most `maxPlates`. `mainScale`: image pixels per main-input pixel.
+ */
+export function mergePlateScales(main: readonly DetectedPlate[], coarse: readonly DetectedPlate[], mainScale: number, maxPlates: number): DetectedPlate[] {
+  const added = coarse.filter((c) => c.box.w / mainScale > PASTED_MAX_PLATE_WIDTH && !main.some((m) => centreInside(m, c) || centreInside(c, m)));
   return [...main, ...added].sort((a, b) => b.score - a.score).slice(0, maxPlates);
 }
