@@ -47,15 +47,18 @@ export async function evalCommand(args: string[]): Promise<number> {
   // Padded tight crops read best with the detector at about their own size (see docs/accuracy.md).
   if (dataset.kind === 'crops' && values['det-max-side'] === undefined) readerOpts.detMaxSide = CROPS_DET_MAX_SIDE;
   // A tight crop is not a scene: the plate detector, trained to find plates in scenes, misses a
-  // plate that fills the image (0.2 top-1), and there is nothing to gate. Crops are read by the
-  // text detector's pipeline ('off') unless asked otherwise (docs/accuracy.md).
-  if (dataset.kind === 'crops' && values['plate-detector'] === undefined) readerOpts.plateDetector = 'off';
+  // plate that fills the image (0.2 top-1). With 'only' (the default) the crop itself is the
+  // plate's box, read unpadded by the same recognisers; 'off' and 'gate' read it padded by
+  // half its height, as a scene (docs/accuracy.md).
+  const wholeCrop = dataset.kind === 'crops' && readerOpts.plateDetector === 'only';
+  if (wholeCrop) readerOpts.wholeImageIsPlate = true;
   const reader = await createPlateReader(readerOpts);
   const out = values.out ? createWriteStream(values.out) : undefined;
   let unreadable = 0;
   try {
     const { summary } = await evaluate(reader, dataset, values.dataset, {
       ...(limit === undefined ? {} : { limit }),
+      ...(wholeCrop ? { cropBorder: 0 } : {}),
       onImage(record, i, total) {
         if (record.error) {
           unreadable++;

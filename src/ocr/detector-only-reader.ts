@@ -33,12 +33,18 @@ export function unanimous(views: readonly CtcReading[]): boolean {
   return texts.length > 0 && texts.every((t) => t === texts[0]);
 }
 
+/** For tight plate crops (PlateReaderOptions.wholeImageIsPlate): the image is the one box. */
+const wholeImageDetector: PlateDetector = {
+  detect: async (image) => [{ box: { x: 0, y: 0, w: image.width, h: image.height }, score: 1 }],
+  close: async () => {},
+};
+
 export async function createDetectorOnlyReader(
   models: Map<string, VerifiedModel>,
-  opts: { modelsDir?: string; threads: number; warmUp?: boolean; prior?: PlatePrior; warmUpFrame: RgbImage; recognizer: RecognizerChoice },
+  opts: { modelsDir?: string; threads: number; warmUp?: boolean; prior?: PlatePrior; warmUpFrame: RgbImage; recognizer: RecognizerChoice; wholeImageIsPlate?: boolean },
 ): Promise<PlateReader> {
   const model = (name: string) => requireModel(models, name, opts.modelsDir).path;
-  const plateDet: PlateDetector = await createPlateDetector(model('plate-det'), { ...DEFAULT_PLATE_DETECTOR, threads: opts.threads });
+  const plateDet: PlateDetector = opts.wholeImageIsPlate ? wholeImageDetector : await createPlateDetector(model('plate-det'), { ...DEFAULT_PLATE_DETECTOR, threads: opts.threads });
   let plateRec: PlateRecogniser | undefined;
   let ppocr: TextRecogniser | undefined;
   try {

@@ -72,6 +72,12 @@ export interface PlateReaderOptions {
    * (detector-only-reader.ts); 'plate' or 'ppocr' uses that one alone.
    */
   plateDetector?: PlateDetectorChoice;
+  /**
+   * With plateDetector 'only': the image is one tight plate crop, read as the detector's box
+   * without running the detector (how `alpr-edge eval` reads a crops dataset; a camera frame
+   * never is one).
+   */
+  wholeImageIsPlate?: boolean;
 }
 
 export type PlateDetectorChoice = 'gate' | 'off' | 'only';
@@ -103,6 +109,7 @@ export async function createPlateReader(opts: PlateReaderOptions): Promise<Plate
       threads: opts.threads,
       warmUpFrame: warmUpFrame(),
       recognizer: choice,
+      ...(opts.wholeImageIsPlate ? { wholeImageIsPlate: true } : {}),
       ...(opts.modelsDir === undefined ? {} : { modelsDir: opts.modelsDir }),
       ...(opts.warmUp === undefined ? {} : { warmUp: opts.warmUp }),
       ...(prior ? { prior } : {}),

@@ -35,5 +35,13 @@ describe('alpr-edge eval', () => {
     const rec = JSON.parse(readFileSync(out, 'utf8').trim()) as { image: string; plates: Array<{ text: string }> };
     expect(rec.image).toBe('ca1.png');
     expect(rec.plates[0]?.text).toBe('7ABC123');
+    // The default reads the crop itself as the plate's box; 'off' finds the text in it, padded.
+    expect(rec.plates[0]).toMatchObject({ box: { x: 0, y: 0, w: 320, h: 160 }, detectorScore: 1 });
+    const off = spawnSync(process.execPath, [resolve(packageRoot, 'src/bin.js'), 'eval', '--dataset', dir, '--threads', '1', '--plate-detector', 'off'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(off.status).toBe(0);
+    expect(JSON.parse(off.stdout.trim().split('\n').pop()!)).toMatchObject({ n: 1, top1: 1 });
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { createPlateDetector, DEFAULT_PLATE_DETECTOR } from '../../../src/detect/plate-detector.ts';
 import { requireModel, verifyModels } from '../../../src/models/manifest.ts';
+import { cropRgb } from '../../../src/ocr/crop-rgb.ts';
 import { createPlateReader } from '../../../src/ocr/reader.ts';
 import type { PlateReader, RgbImage } from '../../../src/ocr/types.ts';
 
@@ -145,6 +146,18 @@ describe('plate reader from the plate detector alone (plateDetector: only)', () 
   it('returns no plates for an empty scene and rejects a buffer of the wrong size', async () => {
     expect(await reader.read({ width: 320, height: 240, data: Buffer.alloc(320 * 240 * 3, 120) })).toEqual([]);
     await expect(reader.read({ width: 320, height: 240, data: Buffer.alloc(10) })).rejects.toThrow('image buffer holds 10 bytes, not 320x240 RGB');
+  });
+
+  it('reads a tight plate crop as the one box when told the whole image is the plate (how eval reads crops)', async () => {
+    const crop = cropRgb(await scene('7ABC123'), { x: 216, y: 166, w: 208, h: 72 });
+    const whole = await createPlateReader({ detMaxSide: 640, threads: 1, plateDetector: 'only', wholeImageIsPlate: true });
+    try {
+      const plates = await whole.read(crop);
+      expect(plates.map((p) => p.text)).toEqual(['7ABC123']);
+      expect(plates[0]!.box).toEqual({ x: 0, y: 0, w: 208, h: 72 });
+    } finally {
+      await whole.close();
+    }
   });
 
   it("reads the box's tight crop with PP-OCR's recogniser alone when asked (recognizer 'ppocr')", async () => {
