@@ -133,3 +133,8 @@ export function iou(a: Box, b: Box): number {
   const union = boxArea(a) + boxArea(b) - inter;
   return union > 0 ? inter / union : 0;
 }
+
+/** Whether the point (x, y) lies in the axis-aligned box, edges included. */
+export function pointInBox(x: number, y: number, b: Box): boolean {
+  return x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h;
+}

@@ -5,6 +5,7 @@
  * plate in input pixels.
  */
 import type { Box } from '../ocr/types.ts';
+import { pointInBox } from './geometry.ts';
 
 export const PLATE_MAP_STRIDE = 8;
 
@@ -79,7 +80,7 @@ export function decodePlateMaps(maps: PlateMaps, opts: DecodeOptions): DetectedP
     // Sizes are clamped to a sane range so a wild regression cannot make a huge or empty box.
     const w = Math.exp(clamp(data[plane + i]!, -3, 6)) * PLATE_MAP_STRIDE * opts.scaleX;
     const h = Math.exp(clamp(data[2 * plane + i]!, -3, 6)) * PLATE_MAP_STRIDE * opts.scaleY;
-    if (out.some((o) => inside(cx, cy, o.box))) continue;
+    if (out.some((o) => pointInBox(cx, cy, o.box))) continue;
     out.push({ box: { x: cx - w / 2, y: cy - h / 2, w, h }, score: p.v });
     if (out.length >= opts.maxPlates) break;
   }
@@ -88,8 +89,4 @@ export function decodePlateMaps(maps: PlateMaps, opts: DecodeOptions): DetectedP
 
 function clamp(v: number, lo: number, hi: number): number {
   return Number.isFinite(v) ? Math.min(hi, Math.max(lo, v)) : lo;
-}
-
-function inside(x: number, y: number, b: Box): boolean {
-  return x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h;
 }

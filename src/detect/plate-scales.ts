@@ -9,15 +9,14 @@
  * is left to the main scale, which sees it sharper (it added a van's phone number to a scene
  * video; docs/accuracy.md).
  */
+import { pointInBox } from './geometry.ts';
 import type { DetectedPlate } from './plate-heatmap.ts';
 
 /** Widest plate (input pixels) pasted into the detector's training scenes. */
 export const PASTED_MAX_PLATE_WIDTH = 110;
 
 function centreInside(a: DetectedPlate, b: DetectedPlate): boolean {
-  const cx = a.box.x + a.box.w / 2;
-  const cy = a.box.y + a.box.h / 2;
-  return cx >= b.box.x && cx <= b.box.x + b.box.w && cy >= b.box.y && cy <= b.box.y + b.box.h;
+  return pointInBox(a.box.x + a.box.w / 2, a.box.y + a.box.h / 2, b.box);
 }
 
 /**
