@@ -11,6 +11,7 @@ import type { PlatePrior } from './char-prior.ts';
 import type { CtcReading } from './ctc.ts';
 import { DEFAULT_DETECTOR_READING, DETECTOR_CROPS, detectorCropRect, detectorPlate, PPOCR_CROP } from './detector-reading.ts';
 import type { PlateProbs } from './plate-classes.ts';
+import { orderPlates } from './plate-order.ts';
 import { createPlateRecogniser, type PlateRecogniser } from './plate-recogniser.ts';
 import { createTextRecogniser, type TextRecogniser } from './recogniser.ts';
 import type { PlateRead, PlateReader, RgbImage } from './types.ts';
@@ -86,7 +87,7 @@ export async function createDetectorOnlyReader(
         const plate = detectorPlate(f, views, readingOpts);
         if (plate) plates.push(plate);
       });
-      return plates;
+      return orderPlates(plates, image.width, image.height);
     },
     async close() {
       await Promise.all([plateDet.close(), plateRec?.close(), ppocr?.close()]);
