@@ -138,3 +138,10 @@ export function iou(a: Box, b: Box): number {
 export function pointInBox(x: number, y: number, b: Box): boolean {
   return x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h;
 }
+
+/** The smallest axis-aligned box holding both boxes. */
+export function unionBox(a: Box, b: Box): Box {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
+}

@@ -21,6 +21,12 @@ export interface DetectedPlate {
   box: Box;
   /** The heat-map peak, 0..1: how much the region looks like a plate. */
   score: number;
+  /**
+   * A second box for the same plate, where the main scale saw it beyond its trained range and
+   * the coarse scale saw it too: both scales' boxes united (plate-scales.ts). The reader may
+   * read it as well and keep the better read.
+   */
+  alternative?: DetectedPlate;
 }
 
 export interface DecodeOptions {

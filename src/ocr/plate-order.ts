@@ -24,6 +24,16 @@ export function plateReadScore(plate: PlateRead): number {
   return (plate.detectorScore ?? plate.plateScore ?? 0) * plate.confidence;
 }
 
+/**
+ * The better of a plate's reads from two boxes (the main and coarse detector scales,
+ * plate-scales.ts), by the same score; undefined when neither box read a plate.
+ */
+export function betterRead(reads: readonly (PlateRead | undefined)[]): PlateRead | undefined {
+  let best: PlateRead | undefined;
+  for (const r of reads) if (r && (!best || plateReadScore(r) > plateReadScore(best))) best = r;
+  return best;
+}
+
 /** The plates best first (a new array; ties keep the detector's order). */
 export function orderPlates(plates: readonly PlateRead[], width: number, height: number): PlateRead[] {
   const keyed = plates.map((plate, index) => ({ plate, index, cut: cutByFrame(plate.box, width, height), score: plateReadScore(plate) }));

@@ -7,7 +7,7 @@
  */
 import type { Box, PlateCandidate, PlateRead } from './types.ts';
 import type { DecodedChar } from './ctc.ts';
-import { iou } from '../detect/geometry.ts';
+import { iou, unionBox } from '../detect/geometry.ts';
 
 /** One recognised text line. */
 export interface LineRead {
@@ -99,12 +99,6 @@ export function plateScore(line: LineRead): number {
   );
 }
 
-function union(a: Box, b: Box): Box {
-  const x = Math.min(a.x, b.x);
-  const y = Math.min(a.y, b.y);
-  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
-}
-
 /** Whether `b` could continue `a` on the same row: overlapping y, similar height, small gap. */
 export function canMerge(a: LineRead, b: LineRead): boolean {
   const [left, right] = a.box.x <= b.box.x ? [a, b] : [b, a];
@@ -120,7 +114,7 @@ export function canMerge(a: LineRead, b: LineRead): boolean {
 /** The line `a` and `b` make together, left to right. */
 export function mergeLines(a: LineRead, b: LineRead): LineRead {
   const [left, right] = a.box.x <= b.box.x ? [a, b] : [b, a];
-  const box = union(a.box, b.box);
+  const box = unionBox(a.box, b.box);
   const height = (a.height + b.height) / 2;
   return { box, height, width: Math.max(box.w, left.width + right.width), raw: left.raw + right.raw, chars: [...left.chars, ...right.chars] };
 }

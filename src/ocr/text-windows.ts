@@ -5,7 +5,7 @@
  * overlap stay apart (their union could be many times their area), and a line found in both is
  * kept once (window-lines.ts).
  */
-import { intersectionArea } from '../detect/geometry.ts';
+import { intersectionArea, unionBox } from '../detect/geometry.ts';
 import type { Box } from './types.ts';
 
 export interface WindowOptions {
@@ -53,7 +53,7 @@ export function textWindows(plates: readonly Box[], width: number, height: numbe
     outer: for (let i = 0; i < windows.length; i++) {
       for (let j = i + 1; j < windows.length; j++) {
         if (mostlyCovers(windows[i]!, windows[j]!)) {
-          windows = [...windows.filter((_, k) => k !== i && k !== j), union(windows[i]!, windows[j]!)];
+          windows = [...windows.filter((_, k) => k !== i && k !== j), unionBox(windows[i]!, windows[j]!)];
           merged = true;
           break outer;
         }
@@ -75,10 +75,4 @@ function clip(b: Box, width: number, height: number): Box | null {
 function mostlyCovers(a: Box, b: Box): boolean {
   const shared = intersectionArea(a, b);
   return shared > 0 && shared >= 0.5 * Math.min(a.w * a.h, b.w * b.h);
-}
-
-function union(a: Box, b: Box): Box {
-  const x = Math.min(a.x, b.x);
-  const y = Math.min(a.y, b.y);
-  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { convexHull, iou, minAreaRect, rectBounds, rectCorners, scaleRect, type Point } from '../../../src/detect/geometry.ts';
+import { convexHull, iou, minAreaRect, rectBounds, rectCorners, scaleRect, unionBox, type Point } from '../../../src/detect/geometry.ts';
 
 describe('geometry', () => {
   it('finds the convex hull', () => {
@@ -34,5 +34,11 @@ describe('geometry', () => {
   it('computes IoU', () => {
     expect(iou({ x: 0, y: 0, w: 10, h: 10 }, { x: 5, y: 0, w: 10, h: 10 })).toBeCloseTo(50 / 150, 6);
     expect(iou({ x: 0, y: 0, w: 10, h: 10 }, { x: 20, y: 0, w: 10, h: 10 })).toBe(0);
+  });
+
+  it('unites two boxes, overlapping or apart', () => {
+    expect(unionBox({ x: 150, y: 135, w: 311, h: 80 }, { x: 181, y: 129, w: 333, h: 86 })).toEqual({ x: 150, y: 129, w: 364, h: 86 });
+    expect(unionBox({ x: 0, y: 0, w: 10, h: 10 }, { x: 20, y: -5, w: 5, h: 5 })).toEqual({ x: 0, y: -5, w: 25, h: 15 });
+    expect(unionBox({ x: 2, y: 2, w: 4, h: 4 }, { x: 0, y: 0, w: 10, h: 10 })).toEqual({ x: 0, y: 0, w: 10, h: 10 });
   });
 });

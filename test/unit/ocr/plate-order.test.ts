@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutByFrame, orderPlates, plateReadScore } from '../../../src/ocr/plate-order.ts';
+import { betterRead, cutByFrame, orderPlates, plateReadScore } from '../../../src/ocr/plate-order.ts';
 import type { PlateRead } from '../../../src/ocr/types.ts';
 
 function read(text: string, confidence: number, detectorScore: number, x: number, y = 300, w = 60, h = 30): PlateRead {
@@ -41,5 +41,20 @@ describe('a box the frame cuts', () => {
     expect(cutByFrame({ x: 10, y: -1, w: 60, h: 30 }, 640, 360)).toBe(true);
     expect(cutByFrame({ x: 581, y: 10, w: 60, h: 30 }, 640, 360)).toBe(true);
     expect(cutByFrame({ x: 10, y: 331, w: 60, h: 30 }, 640, 360)).toBe(true);
+  });
+});
+
+describe('the better of two boxes for one plate', () => {
+  it('keeps the read with the higher detector score times confidence, whichever box read it', () => {
+    // openalpr-br JGZ3298.jpg: the main scale's half box against the coarse scale's whole plate.
+    const half = read('GZ29', 0.587, 0.534, 384, 432, 454, 146);
+    const whole = read('JGZ3298', 1, 0.84, 244, 341, 762, 240);
+    expect(betterRead([half, whole])).toBe(whole);
+    // openalpr-eu test_095.jpg: the main box reads right, the coarse box 6 px lower misreads.
+    const main = read('NO626AT', 1, 0.94, 199, 172, 111, 24);
+    const coarse = read('NO626AI', 0.995, 0.9, 198, 178, 112, 24);
+    expect(betterRead([main, coarse])).toBe(main);
+    expect(betterRead([undefined, coarse])).toBe(coarse);
+    expect(betterRead([undefined, undefined])).toBeUndefined();
   });
 });

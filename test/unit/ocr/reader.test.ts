@@ -23,6 +23,21 @@ async function scene(text: string, width = 640, height = 360): Promise<RgbImage>
   return { width: info.width, height: info.height, data };
 }
 
+/** A 640x360 close-up: a plate `plateWidth` px wide filling much of the frame. */
+async function closeUp(text: string, plateWidth: number): Promise<RgbImage> {
+  const [width, height] = [640, 360];
+  const ph = plateWidth * 0.32;
+  const size = ph * 0.69;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect width="${width}" height="${height}" fill="#6b6e72"/>
+    <rect x="${width / 2 - plateWidth / 2 - 20}" y="${height / 2 - ph / 2 - 20}" width="${plateWidth + 40}" height="${ph + 40}" fill="#3a3c40"/>
+    <rect x="${width / 2 - plateWidth / 2}" y="${height / 2 - ph / 2}" width="${plateWidth}" height="${ph}" rx="6" fill="#ffffff" stroke="#222" stroke-width="3"/>
+    <text x="${width / 2}" y="${height / 2 + size * 0.36}" font-family="DejaVu Sans" font-weight="bold" font-size="${size}" text-anchor="middle" fill="#000">${text}</text>
+  </svg>`;
+  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, data };
+}
+
 describe('plate reader (PP-OCRv4)', () => {
   let reader: PlateReader;
   beforeAll(async () => {
@@ -141,6 +156,18 @@ describe('plate reader from the plate detector alone (plateDetector: only)', () 
     expect(plates[0]!.box.x + plates[0]!.box.w / 2).toBeGreaterThan(600);
     expect(plates[0]!.box.x + plates[0]!.box.w / 2).toBeLessThan(680);
     expect(plates.map((p) => p.text)).not.toContain('20240501123045');
+  });
+
+  it('reads a close-up plate whole, though the main detector scale boxes only part of it', async () => {
+    // Each plate is wider than the detector's trained range at 512 px (plate-scales.ts); at 450
+    // px the main scale's box alone read `7AB1`, at 300 px the coarse scale's alone `ABC123`.
+    for (const plateWidth of [300, 450]) {
+      const plates = await reader.read(await closeUp('7ABC123', plateWidth));
+      expect(plates.map((p) => p.text)).toEqual(['7ABC123']);
+      const b = plates[0]!.box;
+      expect(b.x).toBeLessThanOrEqual(320 - plateWidth / 2 + 10);
+      expect(b.x + b.w).toBeGreaterThanOrEqual(320 + plateWidth / 2 - 10);
+    }
   });
 
   it('returns no plates for an empty scene and rejects a buffer of the wrong size', async () => {
