@@ -10,6 +10,8 @@
 # instead of starting from scratch (full augmentation from the first step, peak learning rate
 # 5e-4); the manifest then records the chain of commands that rebuilds the result.
 # REC_SYNTH_POOL=N renders N synthetic plates up front instead of 2000 (more variety per run).
+# TRAIN_THREADS=N gives torch N CPU threads (default 1; 2 on a quiet 2-core machine halves a
+# recogniser step, on a busy one it made each step ~4x slower).
 #
 # Datasets are read in place (default ../shared/datasets next to the repository); the decoded
 # cache and the training output go under /tmp, never into the repository.
@@ -22,6 +24,10 @@ OUT="${ALPR_TRAIN_OUT:-/tmp/alpr-models-build}"
 SEED=7
 COMMAND="nice -n 15 scripts/train/build_models.sh $REC_MINUTES $DET_MINUTES"
 REC_ARGS=()
+THREADS=(--threads "${TRAIN_THREADS:-1}")
+if [ -n "${TRAIN_THREADS:-}" ]; then
+  COMMAND="TRAIN_THREADS=$TRAIN_THREADS $COMMAND"
+fi
 if [ -n "${REC_SYNTH_POOL:-}" ]; then
   REC_ARGS+=(--synth-pool "$REC_SYNTH_POOL")
   COMMAND="REC_SYNTH_POOL=$REC_SYNTH_POOL $COMMAND"
@@ -35,13 +41,13 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 ARGS=()
 if [ "$REC_MINUTES" != 0 ]; then
-  /usr/bin/python3 scripts/train/train_recognizer.py --minutes "$REC_MINUTES" --seed "$SEED" --datasets "$DATASETS" --out "$OUT/rec" "${REC_ARGS[@]}" 2>&1 | tee "$OUT/rec.log"
+  /usr/bin/python3 scripts/train/train_recognizer.py --minutes "$REC_MINUTES" --seed "$SEED" --datasets "$DATASETS" --out "$OUT/rec" "${THREADS[@]}" "${REC_ARGS[@]}" 2>&1 | tee "$OUT/rec.log"
   cp "$OUT/rec/plate-rec.onnx" models/plate-rec.onnx
   cp "$OUT/rec/plate-rec.keys" models/plate-rec.keys
   ARGS+=(--metrics "$OUT/rec/metrics.json")
 fi
 if [ "$DET_MINUTES" != 0 ]; then
-  /usr/bin/python3 scripts/train/train_detector.py --minutes "$DET_MINUTES" --seed "$SEED" --datasets "$DATASETS" --out "$OUT/det" 2>&1 | tee "$OUT/det.log"
+  /usr/bin/python3 scripts/train/train_detector.py --minutes "$DET_MINUTES" --seed "$SEED" --datasets "$DATASETS" --out "$OUT/det" "${THREADS[@]}" 2>&1 | tee "$OUT/det.log"
   cp "$OUT/det/plate-det.onnx" models/plate-det.onnx
   ARGS+=(--det-metrics "$OUT/det/det-metrics.json")
 fi

@@ -17,8 +17,10 @@ def add_run_args(ap, minutes, batch, lr, out_help):
     ap.add_argument("--batch", type=int, default=batch)
     ap.add_argument("--lr", type=float, default=lr)
     ap.add_argument("--seed", type=int, default=7)
-    # One thread: on the shared 2-core box (load 10+) two threads made each step ~4x slower
-    # (OpenMP workers waiting for each other); on a quiet machine 2 is a little faster.
+    # One thread by default: on the shared 2-core box (load 10+) two threads made each step ~4x
+    # slower (OpenMP workers waiting for each other). On a quiet 2-core machine two threads halve
+    # a recogniser step (250 -> 110-140 ms, docs/accuracy.md): build_models.sh takes
+    # TRAIN_THREADS for that.
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--datasets", default=DEFAULT_ROOT)
     ap.add_argument("--out", required=True, help=out_help)

@@ -173,7 +173,9 @@ def main():
     if a.init_onnx:
         load_onnx_weights(net, a.init_onnx)
         print(f"continuing from {a.init_onnx}", flush=True)
-    net = net.to(device)
+    # Channels-last activations: the same maths, ~15 % less time per step in oneDNN's
+    # convolutions on the CPU (docs/accuracy.md); the export below goes back to the usual layout.
+    net = net.to(device).to(memory_format=torch.channels_last)
     frozen = bool(a.init_onnx)
     if frozen:
         freeze_batchnorm(net)
@@ -214,7 +216,7 @@ def main():
     print(f"final step {step} val {m}", flush=True)
     # The last weights ship (the learning rate has decayed to ~0); nothing is chosen on val, so
     # the val figures stay honest.
-    net.eval().cpu()
+    net.eval().cpu().to(memory_format=torch.contiguous_format)
     onnx_path = os.path.join(a.out, "plate-rec.onnx")
     torch.onnx.export(Exported(net), torch.zeros(1, 1, IN_H, IN_W), onnx_path, opset_version=17,
                       input_names=["x"], output_names=["probs"], dynamic_axes={"x": {0: "batch"}, "probs": {0: "batch"}})
