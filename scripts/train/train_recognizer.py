@@ -173,7 +173,7 @@ def main():
     if a.init_onnx:
         load_onnx_weights(net, a.init_onnx)
         print(f"continuing from {a.init_onnx}", flush=True)
-    # Channels-last activations: the same maths, ~15 % less time per step in oneDNN's
+    # Channels-last activations: the same maths, 10-15 % less time per step in oneDNN's
     # convolutions on the CPU (docs/accuracy.md); the export below goes back to the usual layout.
     net = net.to(device).to(memory_format=torch.channels_last)
     frozen = bool(a.init_onnx)
