@@ -329,7 +329,7 @@ const readerSchema = z
       .enum(['gate', 'off', 'only'])
       .default('only')
       .describe(
-        "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (a frame where it finds none costs only the small detector; where its windows would cover half the frame or give no plate, the whole frame is read); 'off' runs the text detector on the whole frame of every frame; 'only' never runs the text detector: each box the plate detector finds is read from crops of it by the plate recogniser and (recognizer 'ensemble') PP-OCR's recogniser, both outputs scoring every candidate (the default: an eighth of the CPU and 60 % of the memory of 'off', as many US scenes read right, fewer Brazilian ones: see docs/accuracy.md; recognizer 'plate' or 'ppocr' uses that one alone).",
+        "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (a frame where it finds none costs only the small detector; where its windows would cover half the frame or give no plate, the whole frame is read); 'off' runs the text detector on the whole frame of every frame; 'only' never runs the text detector: each box the plate detector finds is read from crops of it by the plate recogniser and (recognizer 'ensemble') PP-OCR's recogniser, both outputs scoring every candidate (the default: an eighth of the CPU and 60 % of the memory of 'off', more US scenes read right, one Brazilian scene of 29 fewer: see docs/accuracy.md; recognizer 'plate' or 'ppocr' uses that one alone).",
       ),
     region: z
       .enum(['us', 'eu', 'br', 'none'])

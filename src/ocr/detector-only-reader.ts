@@ -101,7 +101,7 @@ export async function createDetectorOnlyReader(
       // stands; otherwise the second box is read too and the better read kept. Reading every
       // second box cost the bench's close-up fixture frames ~7 ms of CPU each and changed no
       // reading on the scene sets (docs/accuracy.md).
-      const doubtful = found.map((f, i) => (f.alternative && !reads[i]!.agreed ? i : -1)).filter((i) => i >= 0);
+      const doubtful = found.flatMap((f, i) => (f.alternative && !reads[i]!.agreed ? [i] : []));
       const second = await readBoxes(image, doubtful.map((i) => found[i]!.alternative!));
       const alternativeRead = new Map(doubtful.map((i, k) => [i, second[k]!.plate]));
       const plates = found.flatMap((_, i) => {

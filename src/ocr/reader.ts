@@ -85,9 +85,9 @@ export const PLATE_DETECTOR_CHOICES: readonly PlateDetectorChoice[] = ['gate', '
 
 export const DEFAULT_RECOGNIZER: RecognizerChoice = 'ensemble';
 /**
- * Only (the config schema's default too), since 2026-11-29: as many US scenes read right as with
- * the text detector ('off'), more scene videos, at about an eighth of the CPU and 60 % of the
- * memory; Brazilian scenes read 2 fewer of 29 (docs/accuracy.md).
+ * Only (the config schema's default too), since 2026-11-29: more US scenes and scene videos read
+ * right than with the text detector ('off'), at about an eighth of the CPU and 60 % of the
+ * memory; Brazilian scenes read 1 fewer of 29 (docs/accuracy.md).
  */
 export const DEFAULT_PLATE_DETECTOR_CHOICE: PlateDetectorChoice = 'only';
 
