@@ -9,6 +9,8 @@
 # REC_INIT=models/plate-rec.onnx continues training the shipped recogniser for REC_MINUTES
 # instead of starting from scratch (full augmentation from the first step, peak learning rate
 # 5e-4); the manifest then records the chain of commands that rebuilds the result.
+# REC_STEPS=N trains the recogniser for exactly N steps, its schedule following the steps (the
+# run is then reproducible on any machine; REC_MINUTES only caps the time).
 # REC_SYNTH_POOL=N renders N synthetic plates up front instead of 2000 (more variety per run).
 # TRAIN_THREADS=N gives torch N CPU threads (default 1; 2 on a quiet 2-core machine halves a
 # recogniser step, on a busy one it made each step ~4x slower).
@@ -27,6 +29,10 @@ REC_ARGS=()
 THREADS=(--threads "${TRAIN_THREADS:-1}")
 if [ -n "${TRAIN_THREADS:-}" ]; then
   COMMAND="TRAIN_THREADS=$TRAIN_THREADS $COMMAND"
+fi
+if [ -n "${REC_STEPS:-}" ]; then
+  REC_ARGS+=(--steps "$REC_STEPS")
+  COMMAND="REC_STEPS=$REC_STEPS $COMMAND"
 fi
 if [ -n "${REC_SYNTH_POOL:-}" ]; then
   REC_ARGS+=(--synth-pool "$REC_SYNTH_POOL")
