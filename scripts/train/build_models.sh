@@ -10,7 +10,7 @@
 # instead of starting from scratch (full augmentation from the first step, peak learning rate
 # 5e-4); the manifest then records the chain of commands that rebuilds the result.
 # REC_STEPS=N trains the recogniser for exactly N steps, its schedule following the steps (the
-# run is then reproducible on any machine; REC_MINUTES only caps the time).
+# run then takes the same steps and schedule on any machine; REC_MINUTES only caps the time).
 # REC_SYNTH_POOL=N renders N synthetic plates up front instead of 2000 (more variety per run).
 # TRAIN_THREADS=N gives torch N CPU threads (default 1; 2 on a quiet 2-core machine halves a
 # recogniser step, on a busy one it made each step ~4x slower).

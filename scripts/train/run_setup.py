@@ -20,9 +20,9 @@ def add_run_args(ap, minutes, batch, lr, out_help):
     ap.add_argument("--lr", type=float, default=lr)
     ap.add_argument("--seed", type=int, default=7)
     # One thread by default: on the shared 2-core box (load 10+) two threads made each step ~4x
-    # slower (OpenMP workers waiting for each other). On a quiet 2-core machine two threads halve
-    # a recogniser step (250 -> 110-140 ms, docs/accuracy.md): build_models.sh takes
-    # TRAIN_THREADS for that.
+    # slower (OpenMP workers waiting for each other). On a quiet 2-core machine two threads
+    # nearly halve a recogniser step (63-70 -> 33-45 ms with keep_freed_memory, docs/accuracy.md):
+    # build_models.sh takes TRAIN_THREADS for that.
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--datasets", default=DEFAULT_ROOT)
     ap.add_argument("--out", required=True, help=out_help)
