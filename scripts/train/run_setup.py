@@ -31,10 +31,11 @@ def add_run_args(ap, minutes, batch, lr, out_help):
 def keep_freed_memory():
     """Tells glibc's malloc to keep freed memory instead of returning it to the kernel. Each
     training step allocates and frees the same multi-megabyte activation tensors; by default glibc
-    maps each afresh and unmaps it when freed, so every step paid page faults and kernel page
-    zeroing on all of them. That was most of a recogniser step on the CPU: 190 -> 45 ms at batch
-    32 with 2 threads (docs/accuracy.md, "Rebuilding it"). The values are the largest glibc takes.
-    A no-op where there is no glibc."""
+    unmaps large freed blocks and trims the heap's free top, so every step paid page faults and
+    kernel page zeroing on all of them. That was most of a recogniser step on the CPU: 190 -> 45
+    ms at batch 32 with 2 threads (docs/accuracy.md, "Rebuilding it"). Settings: the mmap
+    threshold at glibc's 64-bit ceiling, trimming practically off, the heap grown 256 MB at a
+    time. A no-op where there is no glibc."""
     path = ctypes.util.find_library("c")
     if not path:
         return
