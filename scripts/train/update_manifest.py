@@ -1,5 +1,7 @@
-"""Writes the project's own models' entries into models/manifest.json: the plate recogniser
-(plate-rec, plate-rec-keys; --metrics) and the plate detector (plate-det; --det-metrics): sha256,
+"""Writes the project's own models' entries into models/manifest.json: a plate recogniser
+(plate-rec and plate-rec-keys, or another member of the ensemble such as plate-rec-2, which
+shares plate-rec's alphabet; --metrics, --rec-name) and the plate detector (plate-det;
+--det-metrics): sha256,
 bytes, input/output, training data, held-out metrics and the command that built it. Other
 entries (the PP-OCR models, and whichever of the two was not rebuilt) are left exactly as they are.
 """
@@ -94,7 +96,8 @@ def detector_entry(m, command, models):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--metrics", help="the recogniser's metrics.json (rewrites plate-rec, plate-rec-keys)")
+    ap.add_argument("--metrics", help="the recogniser's metrics.json (rewrites --rec-name, and plate-rec-keys for plate-rec)")
+    ap.add_argument("--rec-name", default="plate-rec", help="the recogniser's entry: plate-rec, or plate-rec-N for another member of the ensemble")
     ap.add_argument("--det-metrics", help="the detector's det-metrics.json (rewrites plate-det)")
     ap.add_argument("--command", required=True)
     a = ap.parse_args()
@@ -104,26 +107,31 @@ def main():
         manifest = json.load(f)
     entries = {e["name"]: e for e in manifest["models"]}
     if a.metrics:
-        entries.update(recogniser_entries(a.metrics, a.command, models, entries.get("plate-rec")))
+        if not re.fullmatch(r"plate-rec(-[2-9])?", a.rec_name):
+            raise SystemExit(f"--rec-name {a.rec_name}: expected plate-rec or plate-rec-2 .. plate-rec-9")
+        entries.update(recogniser_entries(a.metrics, a.command, models, entries.get(a.rec_name), a.rec_name))
     if a.det_metrics:
         with open(a.det_metrics) as f:
             entries["plate-det"] = detector_entry(json.load(f), a.command, models)
-    order = ["det", "rec", "rec-keys", "plate-rec", "plate-rec-keys", "plate-det"]
+    members = sorted(n for n in entries if re.fullmatch(r"plate-rec-[2-9]", n))
+    order = ["det", "rec", "rec-keys", "plate-rec", "plate-rec-keys", *members, "plate-det"]
     manifest["models"] = [entries[n] for n in order if n in entries] + [e for n, e in entries.items() if n not in order]
     with open(mpath + ".tmp", "w") as f:
         f.write(dumps(manifest) + "\n")
     os.replace(mpath + ".tmp", mpath)
-    print(f"updated {mpath}: " + ", ".join(f"{n} sha256 {entries[n]['sha256']}" for n in ("plate-rec", "plate-det") if n in entries))
+    written = ([a.rec_name] if a.metrics else []) + (["plate-det"] if a.det_metrics else [])
+    print(f"updated {mpath}: " + ", ".join(f"{n} sha256 {entries[n]['sha256']}" for n in written))
 
 
-def continued(m, command, previous):
+def continued(m, command, previous, name="plate-rec"):
     """For a run that continued a shipped model (REC_INIT): that model's record, and the chain of
-    commands that rebuilds the result. The continued model must be the one the manifest lists."""
+    commands that rebuilds the result. The continued model must be the one the manifest lists
+    under the same name."""
     init = m.get("init_sha256")
     if not init:
         return None, command, m["steps"]
     if not previous or previous.get("sha256") != init:
-        raise SystemExit(f"the run continued a model with sha256 {init}, which is not the manifest's plate-rec; cannot record how to rebuild it")
+        raise SystemExit(f"the run continued a model with sha256 {init}, which is not the manifest's {name}; cannot record how to rebuild it")
     prev_training = previous.get("training", {})
     # Entries written before "steps" existed name them in their source line.
     named = re.search(r"(\d+) steps", previous.get("source", ""))
@@ -132,11 +140,11 @@ def continued(m, command, previous):
     return record, f"{previous.get('rebuild')} && {command}", prev_steps + m["steps"]
 
 
-def recogniser_entries(metrics_path, command, models, previous=None):
+def recogniser_entries(metrics_path, command, models, previous=None, name="plate-rec"):
     with open(metrics_path) as f:
         m = json.load(f)
-    before, rebuild, total_steps = continued(m, command, previous)
-    onnx_path, keys_path = os.path.join(models, "plate-rec.onnx"), os.path.join(models, "plate-rec.keys")
+    before, rebuild, total_steps = continued(m, command, previous, name)
+    onnx_path, keys_path = os.path.join(models, f"{name}.onnx"), os.path.join(models, "plate-rec.keys")
     commit = git_commit()
     tc = m["train_counts"]
     data = [f"us-plate-crops: the {tc.get('us-plate-crops', 0)} 'train' crops (label-0 rows dropped)"]
@@ -151,9 +159,9 @@ def recogniser_entries(metrics_path, command, models, previous=None):
         data.append(f"{m['synth_pool']} synthetic US plates (scripts/train/synth_plates.py, seed {m['seed']}), {round(m['synth_frac'] * 100)}% of each batch after the first {round(m['real_share'] * 100)}% of training")
     data.append(NEVER_SEEN)
     rec = {
-        "name": "plate-rec",
+        "name": name,
         "role": "plate-recogniser",
-        "file": {"path": "plate-rec.onnx"},
+        "file": {"path": f"{name}.onnx"},
         "sha256": sha256(onnx_path),
         "bytes": os.path.getsize(onnx_path),
         "input": {
@@ -166,6 +174,7 @@ def recogniser_entries(metrics_path, command, models, previous=None):
         "output": {"name": "probs", "shape": ["batch", 32, 37], "meaning": "CTC class probabilities per time step: 0 = blank, 1..36 = lines of plate-rec.keys"},
         "labels": "plate-rec-keys",
         "source": f"Trained by this project (scripts/train/train_recognizer.py, {m['params']} parameters, {total_steps} steps on {m['device']}"
+                  + ("" if name == "plate-rec" else ", one member of the plate recognisers' ensemble")
                   + (f", the last {m['steps']} continuing the model built by the first command" if before else "")
                   + f", torch {m['torch']}, working tree based on commit {commit})",
         "licence": LICENCE,
@@ -191,7 +200,8 @@ def recogniser_entries(metrics_path, command, models, previous=None):
         "licence": "Same as plate-rec",
         "rebuild": rebuild,
     }
-    return {"plate-rec": rec, "plate-rec-keys": keys}
+    # Other members share plate-rec's alphabet (build_models.sh checks the run wrote the same keys).
+    return {name: rec, "plate-rec-keys": keys} if name == "plate-rec" else {name: rec}
 
 
 if __name__ == "__main__":

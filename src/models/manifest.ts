@@ -175,3 +175,8 @@ export function requireModel(models: Map<string, VerifiedModel>, name: string, m
   if (!m) throw new AlprError('MANIFEST_INVALID', `model manifest ${manifestPathOf(modelsDir)} has no entry "${name}"`);
   return m;
 }
+
+/** The verified models of one role (e.g. every 'plate-recogniser' of an ensemble), in manifest order. */
+export function modelsWithRole(models: Map<string, VerifiedModel>, role: string): VerifiedModel[] {
+  return [...models.values()].filter((m) => m.entry.role === role);
+}

@@ -53,16 +53,21 @@ export function detectorCropRect(box: Box, crop: CropShares): RotatedRect {
 export type DetectorReadingOptions = JointOptions;
 export const DEFAULT_DETECTOR_READING: DetectorReadingOptions = DEFAULT_JOINT_OPTIONS;
 
-type Reading = CtcReading & { plateProbs: PlateProbs };
+/**
+ * One recogniser's reading of one crop. `weight` scales its log-likelihood in the sum (default
+ * 1): each of K plate recognisers' views weighs 1/K, so the ensemble's views count as one
+ * recogniser's against PP-OCR's (docs/accuracy.md, "Three plate recognisers").
+ */
+export type WeightedReading = CtcReading & { plateProbs: PlateProbs; weight?: number };
 
 /**
  * The plate a detection reads as, from the recognisers' readings of its crops (DETECTOR_CROPS,
  * PPOCR_CROP), or undefined when none reads a text of plausible length. Each reading's greedy
  * text and its runner-up alternatives may win, ranked by the sum of their log-likelihoods under
- * every reading's output plus the region's prior; beam-search texts (a character more or fewer) are candidates
+ * every reading's output (times its weight) plus the region's prior; beam-search texts (a character more or fewer) are candidates
  * only, as in the joint reading. Both scores are the detector's plate-likeness.
  */
-export function detectorPlate(found: DetectedPlate, readings: readonly Reading[], opts: DetectorReadingOptions = DEFAULT_DETECTOR_READING): PlateRead | undefined {
+export function detectorPlate(found: DetectedPlate, readings: readonly WeightedReading[], opts: DetectorReadingOptions = DEFAULT_DETECTOR_READING): PlateRead | undefined {
   const fits = (t: string) => t.length >= opts.minLength && t.length <= opts.maxLength;
   // A text several crops read keeps its highest confidence.
   const pool = new TextPool();
@@ -76,6 +81,7 @@ export function detectorPlate(found: DetectedPlate, readings: readonly Reading[]
   const byScore = pool.rank(
     readings.map((r) => r.plateProbs),
     opts.prior,
+    readings.map((r) => r.weight ?? 1),
   );
   const best = byScore.find((s) => readable.has(s.text) && Number.isFinite(s.score)) ?? byScore.find((s) => readable.has(s.text))!;
   const chars = greedy.find((g) => g.map((c) => c.char).join('') === best.text);

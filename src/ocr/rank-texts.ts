@@ -34,8 +34,9 @@ export class TextPool {
    * Adds each output's beam-search texts not yet in the pool (a character more or fewer than
    * the readings: the callers let them be candidates only), with the text's probability as a
    * per-character geometric mean for confidence; then every text of the pool, best first.
+   * `weights` scale each output's log-likelihood (default 1 each).
    */
-  rank(outputs: readonly PlateProbs[], prior?: PlatePrior): RankedText[] {
+  rank(outputs: readonly PlateProbs[], prior?: PlatePrior, weights?: readonly number[]): RankedText[] {
     for (const out of outputs) {
       for (const b of ctcBeamSearch(out)) if (!this.confidenceOf.has(b.text)) this.note(b.text, Math.exp(b.logP / Math.max(1, b.text.length)));
     }
@@ -43,7 +44,7 @@ export class TextPool {
       .map(([text, confidence]) => ({
         text,
         confidence,
-        score: outputs.reduce((sum, out) => sum + ctcLogLikelihood(out, text), 0) + (prior ? textPrior(prior, text) : 0),
+        score: outputs.reduce((sum, out, k) => sum + (weights?.[k] ?? 1) * ctcLogLikelihood(out, text), 0) + (prior ? textPrior(prior, text) : 0),
       }))
       .sort((a, b) => b.score - a.score);
   }

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AlprError } from '../../../src/errors.ts';
-import { loadManifest, manifestPathOf, verifyModels } from '../../../src/models/manifest.ts';
+import { loadManifest, manifestPathOf, modelsWithRole, verifyModels } from '../../../src/models/manifest.ts';
 
-function entry(name: string, file: object, sha256: string) {
-  return { name, role: 'test', file, sha256, source: 'test', licence: 'Apache-2.0', rebuild: 'written by the test' };
+function entry(name: string, file: object, sha256: string, role = 'test') {
+  return { name, role, file, sha256, source: 'test', licence: 'Apache-2.0', rebuild: 'written by the test' };
 }
 
 function tempModels(models: object[]): string {
@@ -69,18 +69,31 @@ describe('model manifest', () => {
     expect(err.message).toContain('sha256');
   });
 
+  it("lists the models of one role in the manifest's order (the plate recognisers' ensemble)", async () => {
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const names = ['b', 'keys', 'a', 'c'];
+    const dir = tempModels(names.map((n) => entry(n, { path: `${n}.bin` }, sha(n), n === 'keys' ? 'alphabet' : 'plate-recogniser')));
+    for (const n of names) writeFileSync(join(dir, `${n}.bin`), n);
+    const models = await verifyModels(dir);
+    expect(modelsWithRole(models, 'plate-recogniser').map((m) => m.name)).toEqual(['b', 'a', 'c']);
+    expect(modelsWithRole(models, 'plate-detector')).toEqual([]);
+  });
+
   it('ships a manifest whose files are installed and match', async () => {
     const manifest = loadManifest(manifestPathOf());
-    expect(manifest.models.map((m) => m.name)).toEqual(['det', 'rec', 'rec-keys', 'plate-rec', 'plate-rec-keys', 'plate-det', 'plate-priors']);
+    expect(manifest.models.map((m) => m.name)).toEqual(['det', 'rec', 'rec-keys', 'plate-rec', 'plate-rec-keys', 'plate-rec-2', 'plate-rec-3', 'plate-det', 'plate-priors']);
     const models = await verifyModels();
     expect(models.get('rec')?.path).toMatch(/ch_PP-OCRv4_rec_infer\.onnx$/);
     expect(models.get('plate-rec')?.path).toMatch(/models\/plate-rec\.onnx$/);
     expect(models.get('plate-det')?.path).toMatch(/models\/plate-det\.onnx$/);
     // The project's own models say exactly what they were trained on and how to rebuild them.
-    for (const name of ['plate-rec', 'plate-det']) {
+    for (const name of ['plate-rec', 'plate-rec-2', 'plate-rec-3', 'plate-det']) {
       const own = manifest.models.find((m) => m.name === name)!;
       expect(own.training?.command).toContain('scripts/train/build_models.sh');
       expect(own.training?.data.join('\n')).toContain('never seen: openalpr-us-dev');
+      // A member of the ensemble is rebuilt under its own name, with plate-rec's alphabet.
+      if (name.startsWith('plate-rec-')) expect(own.training?.command).toContain(`REC_NAME=${name} `);
+      if (name.startsWith('plate-rec')) expect(own.labels).toBe('plate-rec-keys');
     }
   });
 

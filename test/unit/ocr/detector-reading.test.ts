@@ -59,4 +59,18 @@ describe('detectorPlate', () => {
     // A crop reading too few characters still scores the others' texts.
     expect(detectorPlate(found, [reading([sure('W')]), readsC])!.text).toBe('WTC249');
   });
+
+  it("weighs each view's log-likelihood by its weight (an ensemble's views count 1/K each)", () => {
+    // Mirror images: one view leans G as much as the other leans C, so the weights decide.
+    const leansG = reading([sure('W'), sure('T'), { G: 0.6, C: 0.3 }, sure('2'), sure('4'), sure('9')]);
+    const leansC = reading([sure('W'), sure('T'), { C: 0.6, G: 0.3 }, sure('2'), sure('4'), sure('9')]);
+    expect(detectorPlate(found, [{ ...leansG, weight: 1 }, { ...leansC, weight: 0.5 }])!.text).toBe('WTG249');
+    expect(detectorPlate(found, [{ ...leansG, weight: 0.5 }, { ...leansC, weight: 1 }])!.text).toBe('WTC249');
+    // Two plate recognisers leaning G weigh 1/2 each: together one opinion against PP-OCR's C,
+    // which is surer, so C wins; summed at full weight their two votes would outvote it.
+    const modelG = reading([sure('W'), sure('T'), { G: 0.6, C: 0.3 }, sure('2'), sure('4'), sure('9')]);
+    const ppocrC = reading([sure('W'), sure('T'), { C: 0.6, G: 0.25 }, sure('2'), sure('4'), sure('9')]);
+    expect(detectorPlate(found, [{ ...modelG, weight: 0.5 }, { ...modelG, weight: 0.5 }, ppocrC])!.text).toBe('WTC249');
+    expect(detectorPlate(found, [modelG, modelG, ppocrC])!.text).toBe('WTG249');
+  });
 });

@@ -1,7 +1,11 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { createPlateDetector, DEFAULT_PLATE_DETECTOR } from '../../../src/detect/plate-detector.ts';
-import { requireModel, verifyModels } from '../../../src/models/manifest.ts';
+import { loadManifest, manifestPathOf, requireModel, verifyModels } from '../../../src/models/manifest.ts';
+import { bundledModelsDir } from '../../../src/platform/paths.ts';
 import { cropRgb } from '../../../src/ocr/crop-rgb.ts';
 import { createPlateReader } from '../../../src/ocr/reader.ts';
 import type { PlateReader, RgbImage } from '../../../src/ocr/types.ts';
@@ -184,6 +188,22 @@ describe('plate reader from the plate detector alone (plateDetector: only)', () 
       expect(plates[0]!.box).toEqual({ x: 0, y: 0, w: 208, h: 72 });
     } finally {
       await whole.close();
+    }
+  });
+
+  it('reads with the one plate recogniser a manifest without the other members lists', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'alpr-one-rec-'));
+    const manifest = loadManifest(manifestPathOf());
+    const kept = manifest.models.filter((m) => !/^plate-rec-\d$/.test(m.name));
+    expect(kept.length).toBeLessThan(manifest.models.length);
+    for (const m of kept) if (!('npm' in m.file)) copyFileSync(join(bundledModelsDir, m.file.path), join(dir, m.file.path));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, models: kept }));
+    const single = await createPlateReader({ detMaxSide: 640, threads: 1, plateDetector: 'only', modelsDir: dir });
+    try {
+      const plates = await single.read(await scene('7ABC123', 1280, 720));
+      expect(plates[0]?.text).toBe('7ABC123');
+    } finally {
+      await single.close();
     }
   });
 
