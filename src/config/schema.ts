@@ -323,13 +323,13 @@ const readerSchema = z
       .enum(['plate', 'ppocr', 'ensemble'])
       .default('ensemble')
       .describe(
-        "Which recogniser gives the plate text: 'plate' re-reads each selected plate with the project's plate recogniser (models/plate-rec.onnx), 'ppocr' keeps the generic PP-OCR reading, 'ensemble' reads with both and keeps the text their two outputs make most likely together, the other readings as candidates (see docs/accuracy.md).",
+        "Which recogniser gives the plate text: 'plate' re-reads each selected plate with the project's plate recogniser (models/plate-rec.onnx; with plateDetector 'only' also its ensemble's other members), 'ppocr' keeps the generic PP-OCR reading, 'ensemble' reads with both and keeps the text their two outputs make most likely together, the other readings as candidates (see docs/accuracy.md).",
       ),
     plateDetector: z
       .enum(['gate', 'off', 'only'])
       .default('only')
       .describe(
-        "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (a frame where it finds none costs only the small detector; where its windows would cover half the frame or give no plate, the whole frame is read); 'off' runs the text detector on the whole frame of every frame; 'only' never runs the text detector: each box the plate detector finds is read from crops of it by the plate recogniser and (recognizer 'ensemble') PP-OCR's recogniser, both outputs scoring every candidate (the default: an eighth of the CPU and 60 % of the memory of 'off', more US scenes read right, one Brazilian scene of 29 fewer: see docs/accuracy.md; recognizer 'plate' or 'ppocr' uses that one alone).",
+        "'gate' runs the project's small plate detector (models/plate-det.onnx) on each frame and the text detector only on windows around the plates it finds (a frame where it finds none costs only the small detector; where its windows would cover half the frame or give no plate, the whole frame is read); 'off' runs the text detector on the whole frame of every frame; 'only' never runs the text detector: each box the plate detector finds is read from three crops of it by the plate recogniser and, where those disagree, by the other plate recognisers the manifest lists (models/plate-rec-2.onnx, plate-rec-3.onnx: an ensemble weighed as the models' mean) and (recognizer 'ensemble') PP-OCR's recogniser, all outputs scoring every candidate (the default: an eighth of the CPU and 60 % of the memory of 'off', more US scenes read right, one Brazilian scene of 29 fewer: see docs/accuracy.md; recognizer 'plate' or 'ppocr' uses that one alone).",
       ),
     region: z
       .enum(['us', 'eu', 'br', 'none'])
