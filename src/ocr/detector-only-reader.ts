@@ -94,8 +94,8 @@ export async function createDetectorOnlyReader(
     const [first, ...others] = plateRecs;
     // The first plate recogniser reads every box; the other members and PP-OCR only the boxes
     // whose three crops it read differently. Where one model reads a plate the same in every
-    // crop, more opinions changed no reading on the scene sets, and asking them on every box
-    // cost the bench frame ~90 instead of ~50 ms of CPU (docs/accuracy.md).
+    // crop, more opinions changed no top-1 reading on the US, EU, BR and crops sets, and asking
+    // them on every box cost the bench frame 92 instead of 50 ms of CPU (docs/accuracy.md).
     const firstViews = first ? await first.recognise(image, boxes.flatMap((_, i) => cropsOf(i))) : [];
     const viewsOf = boxes.map((_, i) => firstViews.slice(i * per, (i + 1) * per));
     const agreed = boxes.map((_, i) => first !== undefined && unanimous(viewsOf[i]!));
@@ -122,7 +122,7 @@ export async function createDetectorOnlyReader(
       if (found.length === 0) return [];
       const reads = await readBoxes(image, found);
       // A plate the main scale saw beyond its trained range also has a box from both scales
-      // (plate-scales.ts). Where the plate recognisers' crops of the main box agree, that read
+      // (plate-scales.ts). Where the first plate recogniser's crops of the main box agree, that read
       // stands; otherwise the second box is read too and the better read kept. Reading every
       // second box cost the bench's close-up fixture frames ~7 ms of CPU each and changed no
       // reading on the scene sets (docs/accuracy.md).

@@ -64,8 +64,9 @@ export type WeightedReading = CtcReading & { plateProbs: PlateProbs; weight?: nu
  * The plate a detection reads as, from the recognisers' readings of its crops (DETECTOR_CROPS,
  * PPOCR_CROP), or undefined when none reads a text of plausible length. Each reading's greedy
  * text and its runner-up alternatives may win, ranked by the sum of their log-likelihoods under
- * every reading's output (times its weight) plus the region's prior; beam-search texts (a character more or fewer) are candidates
- * only, as in the joint reading. Both scores are the detector's plate-likeness.
+ * every reading's output (times its weight) plus the region's prior; beam-search texts (a
+ * character more or fewer) are candidates only, as in the joint reading. Both scores are the
+ * detector's plate-likeness.
  */
 export function detectorPlate(found: DetectedPlate, readings: readonly WeightedReading[], opts: DetectorReadingOptions = DEFAULT_DETECTOR_READING): PlateRead | undefined {
   const fits = (t: string) => t.length >= opts.minLength && t.length <= opts.maxLength;
