@@ -1,9 +1,9 @@
 """Writes the project's own models' entries into models/manifest.json: a plate recogniser
 (plate-rec and plate-rec-keys, or another member of the ensemble such as plate-rec-2, which
 shares plate-rec's alphabet; --metrics, --rec-name) and the plate detector (plate-det;
---det-metrics): sha256,
-bytes, input/output, training data, held-out metrics and the command that built it. Other
-entries (the PP-OCR models, and whichever of the two was not rebuilt) are left exactly as they are.
+--det-metrics): sha256, bytes, input/output, training data, held-out metrics and the command
+that built it. Other entries (the PP-OCR models, and whichever models were not rebuilt) are
+left exactly as they are.
 """
 import argparse
 import hashlib

@@ -59,9 +59,10 @@ export async function createDetectorOnlyReader(
   let ppocr: TextRecogniser | undefined;
   try {
     if (opts.recognizer !== 'ppocr') {
-      // The first is always plate-rec: a manifest without it is broken, not a smaller ensemble.
-      requireModel(models, 'plate-rec', opts.modelsDir);
-      for (const m of modelsWithRole(models, 'plate-recogniser')) {
+      // plate-rec comes first whatever the manifest's order: its crops decide whether the other
+      // members are asked. A manifest without it is broken, not a smaller ensemble.
+      const main = requireModel(models, 'plate-rec', opts.modelsDir);
+      for (const m of [main, ...modelsWithRole(models, 'plate-recogniser').filter((r) => r !== main)]) {
         plateRecs.push(await createPlateRecogniser(m.path, model(m.entry.labels ?? 'plate-rec-keys'), { threads: opts.threads }));
       }
     }
