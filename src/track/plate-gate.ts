@@ -2,7 +2,7 @@
  * Whether a finished track is a plate at all. The reader also reports text that is not a plate
  * (state names printed on the plate, badges, signs, burned-in timestamps); followed over many
  * frames, such text becomes a stable track of its own and would be stored as an extra pass.
- * Pure: the decision depends on the track's frames and its voted text only.
+ * Pure: the decision depends on the track's frames and its vote only.
  *
  * A frame looks like a plate when its text has `minChars`..`maxChars` characters and its shape
  * score reaches `minFrameScore`. The shape score is the reader's own plate-likeness score when it
@@ -10,7 +10,14 @@
  * height relative to the tallest plausible text, so a burned-in timestamp read as `DER5485` at a
  * third of the plate's height scores 0.3–0.4), else the text rules alone: plausible length ×
  * letter and digit mix. With the default 0.45, letters-only words (TEXAS, TITAN, EXIT: at most 0.4)
- * never count, mixed texts of 4–8 characters (0.8–1) and digits-only texts of 5–7 (0.5) do.
+ * never count, mixed texts of 4–8 characters (0.8–1) and digits-only texts of 5–7 (0.5) do. The
+ * plate detector's reading (reader.plateDetector 'only') gives the detector's score.
+ *
+ * A plate's frames agree on its text; other text does not, even when each reading looks like a
+ * plate. Over the 67 scene videos (docs/accuracy.md, 2026-11-29 20:45 UTC) the five decided
+ * reads of other text (three date overlays, a logo, a gate) voted 0.15–0.28, as did a plate
+ * misread past recognition (`F215G` for `YF2L6G`, 0.22); every other plate's vote was 0.38 or
+ * more. A vote under `minVoteConfidence` (0.3) is not a read.
  */
 import { lengthScore, mixScore } from '../ocr/select.ts';
 
@@ -23,6 +30,8 @@ export interface PlateGateOptions {
   minChars: number;
   /** Most characters a plate-like text has. */
   maxChars: number;
+  /** Least confidence (0..1) of the track's vote, which falls as its frames disagree (vote.ts). */
+  minVoteConfidence: number;
 }
 
 export const defaultPlateGateOptions: Readonly<PlateGateOptions> = Object.freeze({
@@ -30,6 +39,7 @@ export const defaultPlateGateOptions: Readonly<PlateGateOptions> = Object.freeze
   minFrameScore: 0.45,
   minChars: 2,
   maxChars: 8,
+  minVoteConfidence: 0.3,
 });
 
 /** Shape score of a text alone: plausible length × letter+digit mix (0..1). */
@@ -43,21 +53,25 @@ export function looksLikePlate(text: string, options: PlateGateOptions, readerSc
   return (readerScore ?? textPlateScore(text)) >= options.minFrameScore;
 }
 
-export type GateVerdict = { plate: true } | { plate: false; reason: 'few-plate-frames' | 'text-not-plate' };
+export type GateVerdict = { plate: true } | { plate: false; reason: 'few-plate-frames' | 'text-not-plate' | 'frames-disagree' };
 
 /**
  * The verdict on a track seen in `frames` frames, `plateFrames` of them plate-like, whose vote
- * decided `votedText`: a plate needs enough plate-like frames and a plate-like final text.
+ * decided `vote.text` at `vote.confidence`: a plate needs enough plate-like frames, a plate-like
+ * final text and frames that agree on it. Text that is not a plate but passes the shape rules
+ * (a burned-in date read `2014812`, a logo read `STI1`, a phone number) is read differently
+ * from frame to frame, and its vote stays low.
  */
-export function judgeTrack(frames: number, plateFrames: number, votedText: string, options: PlateGateOptions): GateVerdict {
+export function judgeTrack(frames: number, plateFrames: number, vote: { text: string; confidence: number }, options: PlateGateOptions): GateVerdict {
   if (frames <= 0 || plateFrames / frames < options.minPlateShare) return { plate: false, reason: 'few-plate-frames' };
-  if (!looksLikePlate(votedText, options)) return { plate: false, reason: 'text-not-plate' };
+  if (!looksLikePlate(vote.text, options)) return { plate: false, reason: 'text-not-plate' };
+  if (vote.confidence < options.minVoteConfidence) return { plate: false, reason: 'frames-disagree' };
   return { plate: true };
 }
 
 /** The tracker's gate from the config's `track.plateGate` (null when disabled). */
 export function plateGateFrom(config: PlateGateOptions & { enabled: boolean }): PlateGateOptions | null {
   if (!config.enabled) return null;
-  const { minPlateShare, minFrameScore, minChars, maxChars } = config;
-  return { minPlateShare, minFrameScore, minChars, maxChars };
+  const { minPlateShare, minFrameScore, minChars, maxChars, minVoteConfidence } = config;
+  return { minPlateShare, minFrameScore, minChars, maxChars, minVoteConfidence };
 }

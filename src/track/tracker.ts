@@ -344,7 +344,7 @@ export class PlateTracker {
   }
 
   private verdict(track: Track): GateVerdict {
-    return this.opts.plateGate ? judgeTrack(track.frames, track.plateFrames, track.vote.text, this.opts.plateGate) : { plate: true };
+    return this.opts.plateGate ? judgeTrack(track.frames, track.plateFrames, track.vote, this.opts.plateGate) : { plate: true };
   }
 
   /** Forgets ended tracks that no open or future track could still merge into. */

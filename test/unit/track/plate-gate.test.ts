@@ -28,11 +28,19 @@ describe('looksLikePlate', () => {
 });
 
 describe('judgeTrack', () => {
+  const sure = (text: string) => ({ text, confidence: 0.9 });
+
   it('needs enough plate-like frames and a plate-like voted text', () => {
-    expect(judgeTrack(10, 5, 'ABC123', gate)).toEqual({ plate: true });
-    expect(judgeTrack(10, 4, 'ABC123', gate)).toEqual({ plate: false, reason: 'few-plate-frames' });
-    expect(judgeTrack(10, 10, 'TEXAS', gate)).toEqual({ plate: false, reason: 'text-not-plate' });
-    expect(judgeTrack(0, 0, 'ABC123', gate)).toEqual({ plate: false, reason: 'few-plate-frames' });
+    expect(judgeTrack(10, 5, sure('ABC123'), gate)).toEqual({ plate: true });
+    expect(judgeTrack(10, 4, sure('ABC123'), gate)).toEqual({ plate: false, reason: 'few-plate-frames' });
+    expect(judgeTrack(10, 10, sure('TEXAS'), gate)).toEqual({ plate: false, reason: 'text-not-plate' });
+    expect(judgeTrack(0, 0, sure('ABC123'), gate)).toEqual({ plate: false, reason: 'few-plate-frames' });
+  });
+
+  it('needs a vote its frames agree on', () => {
+    expect(judgeTrack(10, 10, { text: 'ABC123', confidence: gate.minVoteConfidence }, gate)).toEqual({ plate: true });
+    expect(judgeTrack(10, 10, { text: 'ABC123', confidence: gate.minVoteConfidence - 0.01 }, gate)).toEqual({ plate: false, reason: 'frames-disagree' });
+    expect(judgeTrack(10, 10, { text: 'ABC123', confidence: 0 }, { ...gate, minVoteConfidence: 0 })).toEqual({ plate: true });
   });
 });
 
@@ -67,6 +75,22 @@ describe('PlateTracker with a plate gate', () => {
     ]);
     expect(events.filter((e) => e.type === 'end').map((e) => e.vote.text)).toEqual(['AU41257']);
     expect(events.filter((e) => e.type === 'dropped').map((e) => e.vote.text)).toEqual(['DER5485']);
+  });
+
+  it('drops text read differently in every frame (a burned-in date), keeps the plate beside it', () => {
+    // Readings of a date overlay in four frames of a scene video (docs/accuracy.md): each one
+    // plate-like on its own, together a vote of about 0.15.
+    const date = ['281412', '2014812', '2512', '20312'];
+    const t = new PlateTracker(sequentialIds(), { plateGate: gate });
+    const events = frames(t, 4, (i) => [
+      { text: 'FA8M7S', confidence: 0.95, box: at(100 + 10 * i, 200), candidates: [], plateScore: 0.9 },
+      { text: date[i] as string, confidence: 0.6, box: at(600, 500), candidates: [], plateScore: 0.9 },
+    ]);
+    expect(events.filter((e) => e.type === 'end').map((e) => e.vote.text)).toEqual(['FA8M7S']);
+    const dropped = events.filter((e) => e.type === 'dropped');
+    expect(dropped.map((e) => e.type === 'dropped' && e.reason)).toEqual(['frames-disagree']);
+    expect(dropped[0]?.vote.confidence).toBeLessThan(gate.minVoteConfidence);
+    expect(events.filter((e) => e.type === 'firstConfident').map((e) => e.vote.text)).toEqual(['FA8M7S']);
   });
 
   it('keeps a plate misread as a word in a minority of its frames', () => {

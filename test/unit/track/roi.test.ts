@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../src/config/schema.ts';
+import { defaultPlateGateOptions } from '../../../src/track/plate-gate.ts';
 import { boxCentreInRoi, pointInPolygon, polygonArea, roiFromConfig, roiMask, roiReadWindow } from '../../../src/track/roi.ts';
 
 describe('region of interest geometry', () => {
@@ -75,7 +76,8 @@ describe('cameras[].roi and cameras[].motion in the config', () => {
 
   it('has a plate gate on by default that can be turned off', () => {
     const r = configSchema.parse({ cameras: [{ type: 'video-file', id: 'gate', path: 'x.mp4' }] });
-    expect(r.track.plateGate).toEqual({ enabled: true, minPlateShare: 0.5, minFrameScore: 0.45, minChars: 2, maxChars: 8 });
+    // The config's defaults are the tracker's own.
+    expect(r.track.plateGate).toEqual({ enabled: true, ...defaultPlateGateOptions });
     expect(configSchema.safeParse({ cameras: [{ type: 'video-file', id: 'g', path: 'x' }], track: { plateGate: { minChars: 9, maxChars: 8 } } }).success).toBe(false);
   });
 });
