@@ -392,7 +392,9 @@ const trackSchema = z
           .min(0)
           .max(1)
           .default(0.45)
-          .describe('Plate-shape score (0..1: plausible length x letter+digit mix) from which a frame\'s text looks like a plate; 0.45 rejects letters-only words (state names, signs, also letters-only vanity plates), 0.4 keeps them.'),
+          .describe(
+            "Plate-likeness score (0..1) from which a frame's reading looks like a plate: the plate detector's score with reader.plateDetector 'only' (the default), else the plate selection's shape score (plausible length x letter+digit mix x the line's look). The pass's voted text must also score this by the text rules alone, so 0.45 rejects letters-only words (state names, signs, also letters-only vanity plates); 0.4 keeps them.",
+          ),
         minChars: z.int().min(1).max(10).default(2).describe('Fewest characters of a plate-like text.'),
         maxChars: z.int().min(1).max(10).default(8).describe('Most characters of a plate-like text.'),
         minVoteConfidence: z
@@ -400,7 +402,7 @@ const trackSchema = z
           .min(0)
           .max(1)
           .default(0.3)
-          .describe("Least confidence (0..1) of a pass's voted text; it falls as the pass's frames read different texts, as text that is not a plate does (dates, logos, phone numbers). 0 keeps every pass."),
+          .describe("Least confidence (0..1) of a pass's voted text; it falls as the pass's frames read different texts, as text that is not a plate does (burned-in dates, logos). 0 keeps every pass."),
       })
       .refine((g) => g.minChars <= g.maxChars, { message: 'minChars must not exceed maxChars', path: ['minChars'] })
       .prefault({})
