@@ -59,8 +59,9 @@ export type GateVerdict = { plate: true } | { plate: false; reason: 'few-plate-f
  * The verdict on a track seen in `frames` frames, `plateFrames` of them plate-like, whose vote
  * decided `vote.text` at `vote.confidence`: a plate needs enough plate-like frames, a plate-like
  * final text and frames that agree on it. Text that is not a plate but passes the shape rules
- * (a burned-in date read `2014812`, a logo read `STI1`, a phone number) is read differently
- * from frame to frame, and its vote stays low.
+ * (a burned-in date read `2014812`, a logo read `STI1`) is mostly read differently from frame
+ * to frame, and its vote stays low; clean print read alike in every frame (a phone number, a
+ * fleet number) is not caught by this.
  */
 export function judgeTrack(frames: number, plateFrames: number, vote: { text: string; confidence: number }, options: PlateGateOptions): GateVerdict {
   if (frames <= 0 || plateFrames / frames < options.minPlateShare) return { plate: false, reason: 'few-plate-frames' };
