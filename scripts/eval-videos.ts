@@ -183,9 +183,9 @@ export function readBreakdown(rows: readonly { plate: string; readLines: readonl
 
 /** Parses eval-video's `TEXT frames A-B` read line. */
 export function parseReadLine(line: string): VideoRead {
-  const m = /^(\S*) frames (-?\d+)-(-?\d+)$/.exec(line.trim());
+  const m = /^(\S*) frames (-?\d+)-(-?\d+)(?: vote (\d+(?:\.\d+)?))?$/.exec(line.trim());
   if (!m) throw new Error(`not a read line: ${line}`);
-  return { text: m[1]!, firstFrame: Number(m[2]), lastFrame: Number(m[3]) };
+  return { text: m[1]!, firstFrame: Number(m[2]), lastFrame: Number(m[3]), ...(m[4] === undefined ? {} : { vote: Number(m[4]) }) };
 }
 
 /**

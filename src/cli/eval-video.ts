@@ -11,7 +11,7 @@ import { VideoFileSource } from '../capture/video-file.ts';
 import { configSchema } from '../config/schema.ts';
 import { AlprError } from '../errors.ts';
 import { earlyReadings, runVideo, singleFrameAccuracy } from '../eval/video-run.ts';
-import { parseTruthCsv, scoreVideo } from '../eval/video-score.ts';
+import { parseTruthCsv, scoreVideo, type VideoRead } from '../eval/video-score.ts';
 import { createPlateReader } from '../ocr/reader.ts';
 import { systemClock } from '../platform/clock.ts';
 import { silentLogger } from '../platform/logger.ts';
@@ -72,14 +72,15 @@ export async function evalVideoCommand(args: string[]): Promise<number> {
       silentLogger(),
     );
     const score = scoreVideo(passes, result.reads);
-    for (const r of result.reads) process.stderr.write(`read ${r.text} frames ${r.firstFrame}-${r.lastFrame}\n`);
-    for (const r of result.notPlateReads) process.stderr.write(`not-a-plate ${r.text} frames ${r.firstFrame}-${r.lastFrame}\n`);
+    const vote = (r: VideoRead) => (r.vote === undefined ? '' : ` vote ${r.vote.toFixed(3)}`);
+    for (const r of result.reads) process.stderr.write(`read ${r.text} frames ${r.firstFrame}-${r.lastFrame}${vote(r)}\n`);
+    for (const r of result.notPlateReads) process.stderr.write(`not-a-plate ${r.text} frames ${r.firstFrame}-${r.lastFrame}${vote(r)}\n`);
     for (const [frame, reads] of result.frameConfidences) {
       for (const r of reads) process.stderr.write(`frame ${frame} ${r.text} ${r.confidence.toFixed(4)}\n`);
     }
     for (const r of result.confidentReads) process.stderr.write(`confident ${r.text} frame ${r.lastFrame}\n`);
     const single = singleFrameAccuracy(passes, result.frameReads);
-    const early = earlyReadings(passes, result.confidentReads);
+    const early = earlyReadings(passes, result.confidentReads, [...result.reads, ...result.notPlateReads]);
     process.stdout.write(
       `${JSON.stringify({ framesRead: result.framesRead, notPlate: result.notPlate, singleFrameTop1: Number(single.toFixed(4)), votedTop1: Number((score.vehicles ? score.correct / score.vehicles : 0).toFixed(4)), confidentPasses: early.passes, confidentCorrect: early.correct, confidentMeanFrames: Number(early.meanFrames.toFixed(2)) })}\n`,
     );

@@ -9,7 +9,7 @@ import type { Frame, FrameSource } from '../capture/frame.ts';
 import type { PlateRead, PlateReader, RgbImage } from '../ocr/types.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { PlateTracker } from '../track/tracker.ts';
-import type { TruthPass, VideoRead } from './video-score.ts';
+import { passOf, type TruthPass, type VideoRead } from './video-score.ts';
 
 export interface VideoRunResult {
   reads: VideoRead[];
@@ -60,21 +60,19 @@ export async function runVideo(
     text: pass.track.vote.text,
     firstFrame: frameOfTime.get(pass.track.firstSeen) ?? -1,
     lastFrame: frameOfTime.get(pass.track.lastSeen) ?? -1,
+    trackId: pass.track.trackId,
   });
+  const decided = (pass: PassDecision): VideoRead => ({ ...span(pass), vote: pass.track.vote.confidence });
   const confidentReads: VideoRead[] = [];
   const sink = {
     passConfident: async (pass: PassDecision): Promise<void> => {
       confidentReads.push(span(pass));
     },
     passNotPlate: async (pass: PassDecision): Promise<void> => {
-      notPlateReads.push(span(pass));
+      notPlateReads.push(decided(pass));
     },
     passEnded: async (pass: PassDecision): Promise<void> => {
-      reads.push({
-        text: pass.track.vote.text,
-        firstFrame: frameOfTime.get(pass.track.firstSeen) ?? -1,
-        lastFrame: frameOfTime.get(pass.track.lastSeen) ?? -1,
-      });
+      reads.push(decided(pass));
     },
   };
   const pipeline = new CameraPipeline(recording, recordingReader, tracker, sink, { ...options, queuePolicy: 'block', queueCapacity: 2 }, logger);
@@ -101,18 +99,31 @@ export function singleFrameAccuracy(passes: readonly TruthPass[], frameReads: Re
 /**
  * The first confident readings scored against the truth: of the passes that had one, how many
  * read the plate (a hit on a wrong early reading would alert an officer to the wrong plate), and
- * the mean frames from the pass's first frame to that reading (how early a hit comes).
+ * the mean frames from the pass's first frame to that reading (how early a hit comes; negative
+ * when it came before the whole plate was in view). A confident reading belongs to the pass its
+ * track's decided read (`decided`, reads and not-a-plate passes, matched by track id) belongs to;
+ * one whose track has no decided read, to a pass its frames so far overlap.
  */
-export function earlyReadings(passes: readonly TruthPass[], confident: readonly VideoRead[]): { passes: number; correct: number; meanFrames: number } {
+export function earlyReadings(
+  passes: readonly TruthPass[],
+  confident: readonly VideoRead[],
+  decided: readonly VideoRead[] = [],
+): { passes: number; correct: number; meanFrames: number } {
+  const passOfTrack = new Map<string, number>();
+  for (const r of decided) if (r.trackId !== undefined) passOfTrack.set(r.trackId, passOf(passes, r));
+  const belongs = (r: VideoRead, i: number, pass: TruthPass): boolean => {
+    const own = r.trackId === undefined ? undefined : passOfTrack.get(r.trackId);
+    return own !== undefined ? own === i : r.lastFrame >= pass.firstFrame && r.firstFrame <= pass.lastFrame;
+  };
   let n = 0;
   let correct = 0;
   let frames = 0;
-  for (const pass of passes) {
-    const first = confident.filter((r) => r.lastFrame >= pass.firstFrame && r.firstFrame <= pass.lastFrame).sort((a, b) => a.lastFrame - b.lastFrame)[0];
-    if (!first) continue;
+  passes.forEach((pass, i) => {
+    const first = confident.filter((r) => belongs(r, i, pass)).sort((a, b) => a.lastFrame - b.lastFrame)[0];
+    if (!first) return;
     n++;
     if (first.text === pass.plate) correct++;
     frames += first.lastFrame - pass.firstFrame;
-  }
+  });
   return { passes: n, correct, meanFrames: n === 0 ? 0 : frames / n };
 }

@@ -14,6 +14,10 @@ export interface VideoRead {
   text: string;
   firstFrame: number;
   lastFrame: number;
+  /** The pass's voted confidence (0..1), when the run recorded it: the plate gate's `minVoteConfidence` is judged on it. */
+  vote?: number;
+  /** The tracker's id of the pass, when the run recorded it. */
+  trackId?: string;
 }
 
 export interface VideoScore {
@@ -49,23 +53,27 @@ function overlap(a: { firstFrame: number; lastFrame: number }, b: { firstFrame: 
   return Math.max(0, Math.min(a.lastFrame, b.lastFrame) - Math.max(a.firstFrame, b.firstFrame) + 1);
 }
 
+/** The index of the truth pass a read belongs to (most frames shared; a tie goes to the pass whose plate it reads), or -1. */
+export function passOf(passes: readonly TruthPass[], read: VideoRead): number {
+  let best = -1;
+  let bestOverlap = 0;
+  passes.forEach((pass, i) => {
+    const o = overlap(pass, read);
+    if (o === 0) return;
+    const better = o > bestOverlap || (o === bestOverlap && best >= 0 && pass.plate === read.text && passes[best]?.plate !== read.text);
+    if (better) {
+      best = i;
+      bestOverlap = o;
+    }
+  });
+  return best;
+}
+
 export function scoreVideo(passes: readonly TruthPass[], reads: readonly VideoRead[]): VideoScore {
   const byPass: VideoRead[][] = passes.map(() => []);
   let falseReads = 0;
   for (const read of reads) {
-    let best = -1;
-    let bestOverlap = 0;
-    passes.forEach((pass, i) => {
-      const o = overlap(pass, read);
-      if (o === 0) return;
-      const better =
-        o > bestOverlap ||
-        (o === bestOverlap && best >= 0 && pass.plate === read.text && passes[best]?.plate !== read.text);
-      if (better) {
-        best = i;
-        bestOverlap = o;
-      }
-    });
+    const best = passOf(passes, read);
     if (best < 0) falseReads++;
     else byPass[best]?.push(read);
   }

@@ -103,6 +103,7 @@ describe('read kinds', () => {
 describe('scoreWithoutOneFrameReads', () => {
   it('parses read lines', () => {
     expect(parseReadLine('2014L frames 3-3')).toEqual({ text: '2014L', firstFrame: 3, lastFrame: 3 });
+    expect(parseReadLine('FA8M7S frames 1-22 vote 0.762')).toEqual({ text: 'FA8M7S', firstFrame: 1, lastFrame: 22, vote: 0.762 });
     expect(() => parseReadLine('nonsense')).toThrow(/not a read line/);
   });
 
