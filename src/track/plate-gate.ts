@@ -15,9 +15,9 @@
  *
  * A plate's frames agree on its text; other text does not, even when each reading looks like a
  * plate. Over the 67 scene videos (docs/accuracy.md, 2026-11-29 20:45 UTC) the five decided
- * reads of other text (three date overlays, a logo, a gate) voted 0.15–0.28, as did a plate
- * misread past recognition (`F215G` for `YF2L6G`, 0.22); every other plate's vote was 0.38 or
- * more. A vote under `minVoteConfidence` (0.3) is not a read.
+ * reads of other text (two date overlays, a logo, a gate, other digits in the scene) voted
+ * 0.15–0.28, as did a plate misread past recognition (`F215G` for `YF2L6G`, 0.22); every other
+ * plate's vote was 0.38 or more. A vote under `minVoteConfidence` (0.3) is not a read.
  */
 import { lengthScore, mixScore } from '../ocr/select.ts';
 
